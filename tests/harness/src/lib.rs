@@ -1,0 +1,51 @@
+//! The test harness of ipc-kit: everything the exercises' tests lean on, so that
+//! each test reads like the README step it checks.
+//!
+//! - [`program!`] names a binary under test (overridable with `IPC_KIT_BIN_<NAME>`);
+//! - [`Server::start`] runs a server on a free port and waits for `listening on`;
+//! - [`Client`] runs a client to completion under a deadline;
+//! - [`UdpConn`] and [`TcpConn`] talk to a server with a deadline on every read
+//!   and write, keeping a transcript for the failure report;
+//! - [`EchoPeer`] is a UDP echo written independently of the solutions, which
+//!   can delay, drop, duplicate or withhold replies;
+//! - [`Failure`] renders what a student reads when a test fails.
+//!
+//! Every test starts by naming its README step with [`step`], and every failure
+//! report quotes it.
+
+mod ports;
+mod process;
+mod report;
+mod tcp;
+mod udp;
+
+pub use ports::{RefusedTcpPort, SilentUdpPort};
+pub use process::{Client, Process, Program, Run, Server};
+pub use report::{escape, step, Context, Failure};
+pub use tcp::{Reply, TcpConn};
+pub use udp::{EchoPeer, EchoScript, UdpConn};
+
+pub use assert_cmd;
+pub use predicates;
+pub use serde_json;
+
+use std::time::Duration;
+
+/// How long the harness waits for anything a correct program does at once (a
+/// reply, a `listening on` line). Generous, as a correct program answers in
+/// milliseconds even on a loaded machine: it only bounds how long a failure
+/// takes to show, and keeps a test against a silent program under 5 s.
+pub const PATIENCE: Duration = Duration::from_secs(4);
+
+/// The program under test called `name`: the binary cargo built for the crate
+/// being tested, unless `IPC_KIT_BIN_<NAME>` names another one.
+///
+/// ```ignore
+/// let server = Server::start(program!("latency-server"), &[]);
+/// ```
+#[macro_export]
+macro_rules! program {
+    ($name:literal) => {
+        $crate::Program::new($name, env!(concat!("CARGO_BIN_EXE_", $name)))
+    };
+}

@@ -1,0 +1,649 @@
+//! Running the programs under test: servers that stay up for a test, and
+//! clients that run to completion. Both under deadlines, both cleaned up.
+//!
+//! Every program starts in its own process group, so the harness can stop it
+//! and anything it started with one signal to the group. On Linux it also gets
+//! `PR_SET_PDEATHSIG`: if the test thread that started it ends without cleaning
+//! up (a killed test run), the kernel kills it, so no server outlives its test
+//! and holds a port. That signal fires when the spawning *thread* ends, which is
+//! why servers are started by the test that uses them, never kept in a static.
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::report::{escape, Context, Failure};
+use crate::PATIENCE;
+
+/// How much of a program's stderr a report can quote.
+const STDERR_KEPT: usize = 16 * 1024;
+
+/// How long a program gets to exit after SIGTERM before it gets SIGKILL.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// A binary under test: the one cargo built, or the one named by the
+/// `IPC_KIT_BIN_<NAME>` environment variable. Use [`crate::program!`].
+#[derive(Clone, Debug)]
+pub struct Program {
+    name: String,
+    path: PathBuf,
+}
+
+impl Program {
+    /// `name` is the binary's name (`latency-server`), `built` the path cargo
+    /// gave it. The override variable wins when it is set.
+    pub fn new(name: &str, built: &str) -> Program {
+        let var = Program::override_var(name);
+        let path = match std::env::var_os(&var) {
+            Some(path) if !path.is_empty() => {
+                eprintln!("harness: {name} is {} (from {var})", path.to_string_lossy());
+                PathBuf::from(path)
+            }
+            _ => PathBuf::from(built),
+        };
+        Program {
+            name: name.to_string(),
+            path,
+        }
+    }
+
+    /// The variable that replaces this program: `IPC_KIT_BIN_LATENCY_SERVER`.
+    pub fn override_var(name: &str) -> String {
+        format!("IPC_KIT_BIN_{}", name.to_uppercase().replace('-', "_"))
+    }
+
+    /// The binary's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The command line, for reports.
+    fn command_line(&self, args: &[OsString]) -> String {
+        let mut line = self.path.to_string_lossy().into_owned();
+        for arg in args {
+            line.push(' ');
+            line.push_str(&shell_quote(&arg.to_string_lossy()));
+        }
+        line
+    }
+
+    /// How a student runs this program by hand with these arguments.
+    pub fn cargo_run_line(&self, args: &[String]) -> String {
+        let mut line = format!("cargo run -q --bin {} --", self.name);
+        for arg in args {
+            line.push(' ');
+            line.push_str(&shell_quote(arg));
+        }
+        line
+    }
+
+    /// A command for this program that starts in its own process group and
+    /// dies with the thread that spawns it.
+    fn command(&self, args: &[OsString]) -> Command {
+        let mut command = Command::new(&self.path);
+        // A backtrace in the stderr tail of a report buries the panic message.
+        command.args(args).process_group(0).env("RUST_BACKTRACE", "0");
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: prctl and getppid are async-signal-safe, as pre_exec requires.
+            let parent = std::process::id() as libc::pid_t;
+            unsafe {
+                command.pre_exec(move || {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    // The parent may have died before prctl: then nobody would kill us.
+                    if libc::getppid() != parent {
+                        libc::_exit(1);
+                    }
+                    Ok(())
+                });
+            }
+        }
+        command
+    }
+}
+
+/// Quotes an argument for a shell command line shown in a report.
+fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+[]".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// Sends `signal` to the process group led by `pid`.
+fn signal_group(pid: u32, signal: libc::c_int) {
+    // SAFETY: kill has no memory-safety preconditions; a dead group gives ESRCH.
+    unsafe {
+        libc::kill(-(pid as libc::pid_t), signal);
+    }
+}
+
+/// Waits for `child` to exit, until `deadline`.
+fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        // Polling the exit status, not waiting for readiness: there is no
+        // portable way to wait for a child with a timeout.
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Describes an exit status for a report: `exit code 101 (a panic)`.
+pub(crate) fn describe_status(status: ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(101), _) => "exit code 101 (a panic: a todo!() not yet done, or an unwrap)".into(),
+        (Some(code), _) => format!("exit code {code}"),
+        (None, Some(signal)) => format!("killed by signal {signal}"),
+        (None, None) => "no exit code".into(),
+    }
+}
+
+/// Copies a pipe into a buffer that keeps its last `keep` bytes.
+fn keep_tail(mut pipe: impl Read + Send + 'static, keep: usize) -> Arc<Mutex<Vec<u8>>> {
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&buffer);
+    thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            let mut kept = sink.lock().unwrap();
+            kept.extend_from_slice(&chunk[..n]);
+            if kept.len() > keep {
+                let excess = kept.len() - keep;
+                kept.drain(..excess);
+            }
+        }
+    });
+    buffer
+}
+
+/// A program running in the background for the length of a test: a server, or
+/// a long-running program such as the shm writer. Dropping it stops it: SIGTERM
+/// to its process group, then SIGKILL after a grace period.
+pub struct Process {
+    program: Program,
+    command: String,
+    args: Vec<String>,
+    child: Child,
+    stdout: Receiver<Vec<u8>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    repro: Vec<String>,
+}
+
+impl Process {
+    /// Starts `program` with `args`, stdout and stderr captured.
+    pub fn spawn(program: Program, args: &[&str]) -> Process {
+        let os_args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let command = program.command_line(&os_args);
+        let mut child = match program
+            .command(&os_args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(err) => Failure::new(format!("could not start {}: {err}", program.name))
+                .with("program", &command)
+                .raise(),
+        };
+        // Lines of stdout go through a channel, so that waiting for one can
+        // have a deadline; a thread keeps reading so the pipe never fills up.
+        let (lines, stdout) = mpsc::channel();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        thread::spawn(move || loop {
+            let mut line = Vec::new();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                // Nobody may be listening any more: keep draining regardless.
+                Ok(_) => drop(lines.send(line)),
+            }
+        });
+        let stderr = keep_tail(child.stderr.take().unwrap(), STDERR_KEPT);
+        Process {
+            repro: vec![program.cargo_run_line(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())],
+            program,
+            command,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The context for failure reports about this program.
+    pub fn context(&self) -> Context {
+        Context {
+            command: Some(self.command.clone()),
+            name: Some(self.program.name.clone()),
+            stderr: Some(Arc::clone(&self.stderr)),
+            repro: self.repro.clone(),
+        }
+    }
+
+    /// Replaces the lines shown under "try it by hand".
+    pub fn set_repro(&mut self, lines: Vec<String>) {
+        self.repro = lines;
+    }
+
+    /// The process id (also the id of its process group).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The arguments it was started with.
+    pub fn args(&self) -> &[String] {
+        &self.args
+    }
+
+    /// The program it runs.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The next line the program prints on stdout, without its line end.
+    /// Fails the test if none comes within `patience` (`what` says what the
+    /// test was waiting for), or if the program exits first.
+    pub fn expect_stdout_line(&mut self, what: &str, patience: Duration) -> String {
+        let deadline = Instant::now() + patience;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout.recv_timeout(left.min(Duration::from_millis(50))) {
+                Ok(line) => {
+                    let text = String::from_utf8_lossy(&line);
+                    return text.trim_end_matches(['\n', '\r']).to_string();
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Ok(Some(status)) = self.child.try_wait() {
+                        // it exited: take whatever it printed just before
+                        if let Ok(line) = self.stdout.recv_timeout(Duration::from_millis(200)) {
+                            let text = String::from_utf8_lossy(&line);
+                            return text.trim_end_matches(['\n', '\r']).to_string();
+                        }
+                        self.fail(format!(
+                            "it exited ({}) before printing {what}",
+                            describe_status(status)
+                        ));
+                    }
+                    if Instant::now() >= deadline {
+                        self.fail(format!(
+                            "no {what} on stdout within {:.1} s (is it flushed? `println!` is, \
+                             a `print!` without a newline is not)",
+                            patience.as_secs_f64()
+                        ));
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    match wait_until(&mut self.child, Instant::now() + PATIENCE) {
+                        Some(status) => self.fail(format!(
+                            "it exited ({}) before printing {what}",
+                            describe_status(status)
+                        )),
+                        None => self.fail(format!("it closed its stdout before printing {what}")),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits for the program to exit by itself, until `patience` runs out.
+    pub fn wait(&mut self, patience: Duration) -> Option<ExitStatus> {
+        wait_until(&mut self.child, Instant::now() + patience)
+    }
+
+    /// Waits for the program to exit by itself, failing the test if it does
+    /// not within `patience`; `what` says why it should have.
+    pub fn expect_exit(&mut self, what: &str, patience: Duration) -> ExitStatus {
+        match self.wait(patience) {
+            Some(status) => status,
+            None => self.fail(format!(
+                "still running {:.1} s later: expected it to exit ({what})",
+                patience.as_secs_f64()
+            )),
+        }
+    }
+
+    /// Sends SIGTERM to the program alone (not its group) and waits for it to
+    /// exit, failing the test if it does not within `patience`.
+    pub fn terminate(&mut self, patience: Duration) -> ExitStatus {
+        // SAFETY: kill has no memory-safety preconditions.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        self.expect_exit("it was sent SIGTERM", patience)
+    }
+
+    /// Everything it wrote to stderr so far (the last 16 KiB).
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// Fails the test with a report about this program.
+    #[track_caller]
+    pub fn fail(&self, headline: String) -> ! {
+        Failure::new(headline).context(&self.context()).raise()
+    }
+
+    fn stop(&mut self) {
+        let pid = self.child.id();
+        if let Ok(None) = self.child.try_wait() {
+            signal_group(pid, libc::SIGTERM);
+            if wait_until(&mut self.child, Instant::now() + GRACE).is_none() {
+                signal_group(pid, libc::SIGKILL);
+                let _ = self.child.wait();
+            }
+        }
+        // Whatever else it started in its group goes too.
+        signal_group(pid, libc::SIGKILL);
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A server under test, listening on a port the OS picked.
+pub struct Server {
+    process: Process,
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// Starts `program` with `args` plus `--port 0` and waits (at most
+    /// [`PATIENCE`]) for its `listening on <addr>` line. Fails the test at once,
+    /// with its exit status and stderr, if it exits first.
+    pub fn start(program: Program, args: &[&str]) -> Server {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--port", "0"]);
+        let mut process = Process::spawn(program, &all);
+        let line = process.expect_stdout_line("`listening on <addr>` line", PATIENCE);
+        let addr = line
+            .strip_prefix("listening on ")
+            .and_then(|addr| addr.trim().parse::<SocketAddr>().ok());
+        let Some(addr) = addr else {
+            Failure::new("the first line on stdout is not `listening on <addr>`")
+                .got(line.as_bytes())
+                .with("expected", "\"listening on 127.0.0.1:40123\" (the address actually bound)")
+                .context(&process.context())
+                .raise()
+        };
+        if addr.port() == 0 {
+            process.fail(format!(
+                "it printed port 0 (`{line}`): print the address the socket is bound to \
+                 (`socket.local_addr()`), not the one asked for"
+            ));
+        }
+        // Reproduce on the same port the test used.
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.extend(["--port".into(), addr.port().to_string()]);
+        let start = process.program().cargo_run_line(&args);
+        process.set_repro(vec![start]);
+        Server { process, addr }
+    }
+
+    /// The address it printed.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The process, to wait for it, signal it or read its stderr.
+    pub fn process(&mut self) -> &mut Process {
+        &mut self.process
+    }
+
+    /// The context for failure reports, with a second repro line (`nc …`).
+    pub fn context_with(&self, repro: &str) -> Context {
+        let mut context = self.process.context();
+        context.repro.push(format!("{repro}    # in a second terminal"));
+        context
+    }
+
+    /// Fails the test unless the server is still running: a server lives on
+    /// whatever a client sends.
+    pub fn expect_alive(&mut self, after: &str) {
+        if let Some(status) = self.process.wait(Duration::ZERO) {
+            self.process.fail(format!(
+                "the server exited ({}) after {after}: bad input must never end a server",
+                describe_status(status)
+            ));
+        }
+    }
+}
+
+/// A client run to completion: `Client::new(program!("latency-client"))
+/// .args([...]).run()`.
+pub struct Client {
+    program: Program,
+    args: Vec<OsString>,
+    stdin: Vec<u8>,
+    deadline: Duration,
+}
+
+impl Client {
+    /// A run of `program` with no arguments, empty stdin and a 10 s deadline.
+    pub fn new(program: Program) -> Client {
+        Client {
+            program,
+            args: Vec::new(),
+            stdin: Vec::new(),
+            deadline: Duration::from_secs(10),
+        }
+    }
+
+    /// Adds arguments.
+    pub fn args<I, S>(mut self, args: I) -> Client
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// What the client reads on stdin (then EOF).
+    pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Client {
+        self.stdin = input.into();
+        self
+    }
+
+    /// How long the run may take before the harness kills it.
+    pub fn deadline(mut self, deadline: Duration) -> Client {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Runs the client until it exits or its deadline passes (then its whole
+    /// process group is killed). Never hangs: stdin is written, and stdout and
+    /// stderr read, by threads of their own.
+    pub fn run(self) -> Run {
+        let command = self.program.command_line(&self.args);
+        let started = Instant::now();
+        let mut child = match self
+            .program
+            .command(&self.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(err) => Failure::new(format!("could not start {}: {err}", self.program.name))
+                .with("program", &command)
+                .raise(),
+        };
+        let mut stdin = child.stdin.take().unwrap();
+        let input = self.stdin.clone();
+        // A client that never reads stdin must not block the harness: the
+        // write happens on its own thread and fails with EPIPE when it exits.
+        thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+        let stdout = keep_tail(child.stdout.take().unwrap(), usize::MAX);
+        let stderr = keep_tail(child.stderr.take().unwrap(), usize::MAX);
+        let pid = child.id();
+        let status = wait_until(&mut child, started + self.deadline);
+        let timed_out = status.is_none();
+        let status = status.unwrap_or_else(|| {
+            signal_group(pid, libc::SIGKILL);
+            child.wait().expect("wait for a killed client")
+        });
+        let elapsed = started.elapsed();
+        // Anything it left behind in its group goes too; then the pipes close.
+        signal_group(pid, libc::SIGKILL);
+        let drained = Instant::now() + Duration::from_secs(2);
+        while Arc::strong_count(&stdout) > 1 || Arc::strong_count(&stderr) > 1 {
+            if Instant::now() >= drained {
+                break;
+            }
+            // Polling the reader threads to finish, which they do at once.
+            thread::sleep(Duration::from_millis(2));
+        }
+        let output = std::process::Output {
+            status,
+            stdout: stdout.lock().unwrap().clone(),
+            stderr: stderr.lock().unwrap().clone(),
+        };
+        let args: Vec<String> = self
+            .args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let mut repro = self.program.cargo_run_line(&args);
+        if !self.stdin.is_empty() {
+            repro = format!("printf '{}' | {repro}", escape(&self.stdin).replace('\'', r"'\''"));
+        }
+        Run {
+            name: self.program.name.clone(),
+            command,
+            output,
+            timed_out,
+            deadline: self.deadline,
+            elapsed,
+            repro,
+        }
+    }
+}
+
+/// A finished client run: its exit status and everything it printed.
+pub struct Run {
+    name: String,
+    command: String,
+    output: std::process::Output,
+    timed_out: bool,
+    deadline: Duration,
+    elapsed: Duration,
+    repro: String,
+}
+
+impl Run {
+    /// Its exit code (`None` when killed by a signal).
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
+    /// Whether the harness had to kill it at its deadline.
+    pub fn timed_out(&self) -> bool {
+        self.timed_out
+    }
+
+    /// How long it ran.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// Its stdout, as text.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Its stderr, as text.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// The context for failure reports about this run.
+    pub fn context(&self) -> Context {
+        Context {
+            command: Some(self.command.clone()),
+            name: Some(self.name.clone()),
+            stderr: Some(Arc::new(Mutex::new(self.output.stderr.clone()))),
+            repro: vec![self.repro.clone()],
+        }
+    }
+
+    /// A report about this run, with its exit status and stdout filled in.
+    pub fn failure(&self, headline: impl Into<String>) -> Failure {
+        let status = if self.timed_out {
+            format!(
+                "did not exit within {:.1} s: the harness killed it (does it wait without a timeout?)",
+                self.deadline.as_secs_f64()
+            )
+        } else {
+            describe_status(self.output.status)
+        };
+        Failure::new(headline)
+            .with("exit", status)
+            .with("stdout", format!("\"{}\"", escape(&self.output.stdout)))
+            .context(&self.context())
+    }
+
+    /// Fails the test unless the client exited with `code` by itself; `why`
+    /// says what that code means here.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32, why: &str) -> &Run {
+        if self.timed_out || self.code() != Some(code) {
+            self.failure(format!("expected exit code {code} ({why})")).raise();
+        }
+        self
+    }
+
+    /// The one line it printed on stdout, failing the test if it printed none
+    /// or more than one.
+    #[track_caller]
+    pub fn stdout_line(&self) -> String {
+        let stdout = self.stdout();
+        let lines: Vec<&str> = stdout.lines().collect();
+        if lines.len() != 1 || !stdout.ends_with('\n') {
+            self.failure(format!(
+                "expected exactly one line on stdout, ending in \\n; got {} line(s)",
+                lines.len()
+            ))
+            .raise();
+        }
+        lines[0].to_string()
+    }
+
+    /// The run as an [`assert_cmd`] assertion, for checks with [`predicates`]:
+    /// `run.assert().code(1).stderr(predicates::str::contains("error:"))`.
+    pub fn assert(&self) -> assert_cmd::assert::Assert {
+        let mut assert = assert_cmd::assert::Assert::new(self.output.clone())
+            .append_context("program", self.command.clone())
+            .append_context("step", crate::report::current_step_text())
+            .append_context("try it by hand", self.repro.clone());
+        if self.timed_out {
+            assert = assert.append_context("killed", "it did not exit before its deadline");
+        }
+        assert
+    }
+}

@@ -1,0 +1,228 @@
+//! A TCP connection from the harness to a server under test: every read and
+//! write has a deadline, and everything sent and received goes into a transcript
+//! that failure reports quote.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use crate::report::{escape, Context, Failure};
+use crate::{Server, PATIENCE};
+
+/// What came back when the harness waited for a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// A whole line, without its `\n` (a `\r` before it is kept).
+    Line(Vec<u8>),
+    /// Nothing, or no whole line, within the deadline; holds what did come.
+    NoResponse(Vec<u8>),
+    /// The server closed the connection (EOF or reset); holds what came before.
+    Closed(Vec<u8>),
+}
+
+/// A harness connection to a server.
+pub struct TcpConn {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+    context: Context,
+    transcript: Vec<(&'static str, Vec<u8>)>,
+    patience: Duration,
+}
+
+impl TcpConn {
+    /// Connects to `server`; `repro` is the command a student would use to
+    /// talk to it by hand (`nc 127.0.0.1 PORT`; `{addr}` there is replaced by
+    /// `IP PORT`).
+    pub fn to(server: &Server, repro: &str) -> TcpConn {
+        let addr = server.addr();
+        let repro = repro.replace("{addr}", &format!("{} {}", addr.ip(), addr.port()));
+        TcpConn::connect(addr, server.context_with(&repro))
+    }
+
+    /// Connects to `addr`, with `context` for failure reports.
+    pub fn connect(addr: SocketAddr, context: Context) -> TcpConn {
+        let stream = match TcpStream::connect_timeout(&addr, PATIENCE) {
+            Ok(stream) => stream,
+            Err(err) => Failure::new(format!("could not connect to {addr}: {err}"))
+                .context(&context)
+                .raise(),
+        };
+        stream.set_write_timeout(Some(PATIENCE)).unwrap();
+        TcpConn {
+            stream,
+            buffer: Vec::new(),
+            context,
+            transcript: Vec::new(),
+            patience: PATIENCE,
+        }
+    }
+
+    /// Changes how long reads and writes wait (default [`PATIENCE`]).
+    pub fn set_patience(&mut self, patience: Duration) {
+        self.patience = patience;
+        self.stream.set_write_timeout(Some(patience)).unwrap();
+    }
+
+    /// The socket, for options such as `set_nodelay`.
+    pub fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    /// Sends bytes, failing the test if they cannot all be written in time.
+    #[track_caller]
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.transcript.push(("sent", bytes.to_vec()));
+        if let Err(err) = self.stream.write_all(bytes) {
+            let what = if err.kind() == ErrorKind::WouldBlock || err.kind() == ErrorKind::TimedOut {
+                format!("the server stopped reading: could not send within {:?}", self.patience)
+            } else {
+                format!("could not send: {err} (did the server close the connection?)")
+            };
+            self.failure(what).raise();
+        }
+    }
+
+    /// Sends `line` and a `\n`.
+    #[track_caller]
+    pub fn send_line(&mut self, line: &str) {
+        let mut bytes = line.as_bytes().to_vec();
+        bytes.push(b'\n');
+        self.send(&bytes);
+    }
+
+    /// Half-closes: the server reads EOF, and can still answer.
+    pub fn shutdown_write(&mut self) {
+        self.transcript.push(("sent", b"(EOF: the harness half-closed)".to_vec()));
+        let _ = self.stream.shutdown(Shutdown::Write);
+    }
+
+    /// Waits (at most the patience) for the next line.
+    pub fn read_line(&mut self) -> Reply {
+        let deadline = Instant::now() + self.patience;
+        loop {
+            if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
+                let mut line: Vec<u8> = self.buffer.drain(..=end).collect();
+                line.pop();
+                self.transcript.push(("got", [line.as_slice(), b"\n"].concat()));
+                return Reply::Line(line);
+            }
+            match self.read_some(deadline) {
+                Some(true) => {}
+                Some(false) => return Reply::Closed(self.take_partial()),
+                None => return Reply::NoResponse(self.take_partial()),
+            }
+        }
+    }
+
+    /// Reads everything until the server closes (at most the patience).
+    pub fn read_to_close(&mut self) -> Reply {
+        let deadline = Instant::now() + self.patience;
+        loop {
+            match self.read_some(deadline) {
+                Some(true) => {}
+                Some(false) => return Reply::Closed(self.take_partial()),
+                None => return Reply::NoResponse(self.take_partial()),
+            }
+        }
+    }
+
+    /// Reads once into the buffer: `Some(true)` for bytes, `Some(false)` for
+    /// EOF or reset, `None` for the deadline.
+    fn read_some(&mut self, deadline: Instant) -> Option<bool> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        self.stream.set_read_timeout(Some(left)).unwrap();
+        let mut chunk = [0u8; 16 * 1024];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => Some(false),
+            Ok(n) => {
+                self.buffer.extend_from_slice(&chunk[..n]);
+                Some(true)
+            }
+            Err(err) if err.kind() == ErrorKind::WouldBlock || err.kind() == ErrorKind::TimedOut => None,
+            Err(err) if err.kind() == ErrorKind::Interrupted => Some(true),
+            Err(_) => Some(false),
+        }
+    }
+
+    fn take_partial(&mut self) -> Vec<u8> {
+        let partial = std::mem::take(&mut self.buffer);
+        if !partial.is_empty() {
+            self.transcript.push(("got", partial.clone()));
+        }
+        partial
+    }
+
+    /// Waits for a line and fails the test unless it is `expected` (a `\r`
+    /// before the `\n` is tolerated).
+    #[track_caller]
+    pub fn expect_line(&mut self, expected: &str) {
+        let got = self.expect_any_line(&format!("`{expected}`"));
+        let got = got.strip_suffix('\r').unwrap_or(&got);
+        if got != expected {
+            self.failure("wrong reply")
+                .got_vs_expected(got.as_bytes(), expected.as_bytes())
+                .raise();
+        }
+    }
+
+    /// Waits for a line, failing the test (saying it waited for `what`) on
+    /// silence or a closed connection.
+    #[track_caller]
+    pub fn expect_any_line(&mut self, what: &str) -> String {
+        match self.read_line() {
+            Reply::Line(line) => String::from_utf8_lossy(&line).into_owned(),
+            Reply::NoResponse(partial) => self
+                .failure(format!(
+                    "no response within {:.1} s: waited for {what}",
+                    self.patience.as_secs_f64()
+                ))
+                .with("partial", format!("\"{}\" (no \\n yet)", escape(&partial)))
+                .raise(),
+            Reply::Closed(partial) => self
+                .failure(format!("connection closed by the server while waiting for {what}"))
+                .with("partial", format!("\"{}\"", escape(&partial)))
+                .raise(),
+        }
+    }
+
+    /// Fails the test unless the server closes the connection (EOF or reset)
+    /// within the patience, with nothing more to say.
+    #[track_caller]
+    pub fn expect_closed(&mut self, why: &str) {
+        match self.read_to_close() {
+            Reply::Closed(rest) if rest.is_empty() => {}
+            Reply::Closed(rest) => self
+                .failure(format!("expected the connection to close ({why}), but more came first"))
+                .got(&rest)
+                .raise(),
+            _ => self
+                .failure(format!(
+                    "expected the connection to close ({why}), but it stayed open {:.1} s",
+                    self.patience.as_secs_f64()
+                ))
+                .raise(),
+        }
+    }
+
+    /// A failure report with this connection's transcript (the last dozen
+    /// exchanges) and the server's context.
+    pub fn failure(&self, headline: impl Into<String>) -> Failure {
+        let mut failure = Failure::new(headline);
+        let shown = self.transcript.len().saturating_sub(12);
+        if shown > 0 {
+            failure = failure.with("…", format!("({shown} earlier exchanges not shown)"));
+        }
+        for (what, bytes) in &self.transcript[shown..] {
+            let text = if bytes.len() > 200 {
+                format!("\"{}…\" ({} bytes)", escape(&bytes[..200]), bytes.len())
+            } else {
+                format!("\"{}\"", escape(bytes))
+            };
+            failure = failure.with(what, text);
+        }
+        failure.context(&self.context)
+    }
+}

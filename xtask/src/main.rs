@@ -1,0 +1,47 @@
+//! `cargo xtask`: the kit's own tasks.
+//!
+//! - `verify`: every reference solution passes every test (and clippy), every
+//!   test fails against the untouched stub, every fault in `tests/faults/` is
+//!   rejected by the test it names. What CI runs.
+//! - `list`: the exercises, their concepts, and how many tests pass now.
+//!
+//! Exercises are discovered from the folders: `exercises/NN-name/` (the stub
+//! crate and its README), `solutions/NN-name/`, `tests/faults/NN-name/`. Adding
+//! an exercise is adding those folders.
+
+mod cargo;
+mod kit;
+mod verify;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  verify [--exercise NAME]...   prove every solution passes, every stub fails, every fault is caught
+  list                          the exercises, their concepts, and how many tests pass now";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("verify") => verify::run(&args[1..]),
+        Some("list") => kit::list(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! `cargo xtask verify`: proves the kit right, exercise by exercise.
+//!
+//! 1. the README has a hint for every step, and every test is named after one;
+//! 2. the solution and its faults build, and the solution is clippy-clean;
+//! 3. every test passes against the reference solution;
+//! 4. every test fails against the untouched stub;
+//! 5. every fault is rejected by the test it names (in time, where it says so),
+//!    run through the `IPC_KIT_BIN_<NAME>` override under the solution's tests;
+//! 6. no program outlives the run that started it.
+//!
+//! Solutions and faults are built into `target/solutions`, so they never
+//! overwrite or collide with the student's binaries in `target/debug`.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cargo::{self, Outcome, TestRun};
+use crate::kit::{self, Exercise};
+
+/// Tallies checks and prints each as a table row.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn check(&mut self, ok: bool, row: String) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+        println!("  {} {row}", if ok { "ok  " } else { "FAIL" });
+    }
+}
+
+pub fn run(args: &[String]) -> Result<bool, String> {
+    let mut only = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--exercise" => only.push(args.next().ok_or("--exercise needs a name")?.clone()),
+            other => return Err(format!("verify: unknown argument {other}")),
+        }
+    }
+    let exercises: Vec<Exercise> = kit::exercises()?
+        .into_iter()
+        .filter(|e| only.is_empty() || only.iter().any(|o| *o == e.package || *o == e.dir))
+        .collect();
+    if exercises.is_empty() {
+        return Err("no exercise matches".into());
+    }
+    let solutions_dir = kit::root().join("target/solutions");
+    let mut tally = Tally::default();
+    for exercise in &exercises {
+        verify(exercise, &solutions_dir, &mut tally)?;
+    }
+    println!("\n{} passed, {} failed", tally.passed, tally.failed);
+    Ok(tally.failed == 0)
+}
+
+fn verify(exercise: &Exercise, solutions_dir: &Path, tally: &mut Tally) -> Result<(), String> {
+    println!("\n== {} (crate {})", exercise.dir, exercise.package);
+
+    // 1. Every step has a hint.
+    let steps: BTreeSet<u32> = exercise.steps().into_iter().collect();
+    let hints: BTreeSet<u32> = exercise.hints().into_iter().collect();
+    let missing: Vec<_> = steps.difference(&hints).collect();
+    tally.check(
+        !steps.is_empty() && missing.is_empty(),
+        format!(
+            "README: {} steps, a hint for each in the closing `## Hints` section{}",
+            steps.len(),
+            if missing.is_empty() { String::new() } else { format!(" (none for steps {missing:?})") }
+        ),
+    );
+
+    let Some(solution) = &exercise.solution else {
+        tally.check(false, format!("no reference solution in solutions/{}", exercise.dir));
+        return Ok(());
+    };
+
+    // 2. The solution and the faults build; the solution is clippy-clean.
+    let mut packages = vec!["-p", solution.as_str()];
+    if let Some((faults, _)) = &exercise.faults {
+        packages.extend(["-p", faults.as_str()]);
+    }
+    let build: Vec<&str> = [&["build", "--all-targets"][..], &packages].concat();
+    let (built, output) = cargo::run(&build, Some(solutions_dir))?;
+    if !built {
+        print_tail(&output, 40);
+    }
+    tally.check(built, format!("{solution} and its faults build"));
+    if !built {
+        return Ok(());
+    }
+    let (clean, output) = cargo::run(
+        &["clippy", "--all-targets", "-p", solution, "--", "-D", "warnings"],
+        Some(solutions_dir),
+    )?;
+    if !clean {
+        print_tail(&output, 40);
+    }
+    tally.check(clean, format!("{solution}: cargo clippy --all-targets -D warnings"));
+
+    // 3 and 4. Every test passes on the solution and fails on the stub.
+    let on_solution = cargo::test(solution, Some(solutions_dir), None, &[], &[])?;
+    leftovers(tally, "the solution's tests");
+    let mut on_stub = TestRun::default();
+    let mut target_of = std::collections::HashMap::new();
+    for target in &exercise.tests {
+        let run = cargo::test(&exercise.package, None, Some(target), &[], &[])?;
+        if run.build_failed {
+            print_tail(&run.output, 30);
+            tally.check(false, format!("the stub crate {} builds", exercise.package));
+        }
+        for (test, outcome) in run.results {
+            target_of.insert(test.clone(), target.clone());
+            on_stub.results.push((test, outcome));
+        }
+    }
+    leftovers(tally, "the stub's tests");
+    if on_stub.results.is_empty() {
+        tally.check(false, "the stub's tests ran: none reported".into());
+    }
+    println!("  {:<4} {:<58} {:<9} stub", "", "test", "solution");
+    for (test, stub_outcome) in &on_stub.results {
+        let solution_outcome = on_solution.outcome(test);
+        let ok = solution_outcome == Some(Outcome::Passed) && *stub_outcome == Outcome::Failed;
+        let named = test.starts_with("step")
+            && test[4..]
+                .split('_')
+                .next()
+                .and_then(|n| n.parse::<u32>().ok())
+                .is_some_and(|n| steps.contains(&n));
+        let mut row = format!(
+            "{test:<58} {:<9} {}",
+            describe(solution_outcome),
+            describe(Some(*stub_outcome))
+        );
+        if !named {
+            row.push_str("  (not named stepN_… after a README step)");
+        }
+        tally.check(ok && named, row);
+    }
+    let stub_names: BTreeSet<&str> = on_stub.results.iter().map(|(n, _)| n.as_str()).collect();
+    for (test, outcome) in &on_solution.results {
+        if !stub_names.contains(test.as_str()) {
+            tally.check(
+                *outcome == Outcome::Passed,
+                format!("{test:<58} {:<9} (the solution's own unit test)", describe(Some(*outcome))),
+            );
+        }
+    }
+    if on_solution.results.is_empty() {
+        print_tail(&on_solution.output, 30);
+        tally.check(false, "the solution's tests ran: none reported".into());
+    }
+
+    // 5. Every fault is rejected by the test it names.
+    let Some((_, faults)) = &exercise.faults else {
+        tally.check(false, format!("no faults in tests/faults/{}", exercise.dir));
+        return Ok(());
+    };
+    println!("  {:<4} {:<50} {:<46} result", "", "fault (replaces)", "must fail");
+    for fault in faults {
+        let binary = solutions_dir.join("debug").join(&fault.bin);
+        let var = format!("IPC_KIT_BIN_{}", fault.replaces.to_uppercase().replace('-', "_"));
+        let env = [(var, binary.to_string_lossy().into_owned())];
+        let target = target_of.get(&fault.rejected_by).or(exercise.tests.first());
+        let run = cargo::test(
+            solution,
+            Some(solutions_dir),
+            target.map(String::as_str),
+            &[fault.rejected_by.as_str(), "--exact"],
+            &env,
+        )?;
+        let outcome = run.outcome(&fault.rejected_by);
+        let in_time = fault.within_s.is_none_or(|limit| run.seconds <= limit);
+        let verdict = match outcome {
+            Some(Outcome::Failed) if in_time => format!("rejected in {:.1} s", run.seconds),
+            Some(Outcome::Failed) => format!(
+                "rejected, but in {:.1} s (must be within {} s)",
+                run.seconds,
+                fault.within_s.unwrap_or_default()
+            ),
+            Some(Outcome::Passed) => "NOT REJECTED: the test passed".into(),
+            _ => "the test did not run (is it named right?)".into(),
+        };
+        let row = format!(
+            "{:<50} {:<46} {verdict}",
+            format!("{} ({})", fault.bin, fault.replaces),
+            fault.rejected_by
+        );
+        tally.check(outcome == Some(Outcome::Failed) && in_time, row);
+        if outcome != Some(Outcome::Failed) {
+            println!("         the mistake: {}", fault.mistake);
+        }
+        leftovers(tally, &format!("fault {}", fault.bin));
+    }
+    Ok(())
+}
+
+fn describe(outcome: Option<Outcome>) -> &'static str {
+    match outcome {
+        Some(Outcome::Passed) => "passed",
+        Some(Outcome::Failed) => "failed",
+        Some(Outcome::Ignored) => "ignored",
+        None => "missing",
+    }
+}
+
+fn print_tail(output: &str, lines: usize) {
+    let all: Vec<&str> = output.lines().collect();
+    for line in &all[all.len().saturating_sub(lines)..] {
+        println!("       | {line}");
+    }
+}
+
+/// Fails a check, and kills them, if programs built in this workspace are
+/// still running after `what`: a test let them outlive it.
+fn leftovers(tally: &mut Tally, what: &str) {
+    let target = kit::root().join("target");
+    let me = std::process::id();
+    let mut found = Vec::new();
+    for (pid, exe) in processes() {
+        if pid != me && exe.starts_with(&target) {
+            found.push(format!("{pid} {}", exe.display()));
+            kill(pid);
+        }
+    }
+    if !found.is_empty() {
+        tally.check(false, format!("no program outlives {what}: still running {found:?}"));
+    }
+}
+
+/// Every process we can see, with its executable.
+fn processes() -> Vec<(u32, PathBuf)> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let exe = fs::read_link(entry.path().join("exe")).ok()?;
+            Some((pid, exe))
+        })
+        .collect()
+}
+
+fn kill(pid: u32) {
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status();
+}
