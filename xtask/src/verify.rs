@@ -52,7 +52,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     if exercises.is_empty() {
         return Err("no exercise matches".into());
     }
-    let solutions_dir = kit::root().join("target/solutions");
+    let solutions_dir = kit::target_dir().join("solutions");
     let mut tally = Tally::default();
     for exercise in &exercises {
         verify(exercise, &solutions_dir, &mut tally)?;
@@ -222,7 +222,7 @@ fn print_tail(output: &str, lines: usize) {
 /// Fails a check, and kills them, if programs built in this workspace are
 /// still running after `what`: a test let them outlive it.
 fn leftovers(tally: &mut Tally, what: &str) {
-    let target = kit::root().join("target");
+    let target = kit::target_dir();
     let me = std::process::id();
     let mut found = Vec::new();
     for (pid, exe) in processes() {
