@@ -20,7 +20,7 @@ mod tcp;
 mod udp;
 
 pub use ports::{RefusedTcpPort, SilentUdpPort};
-pub use process::{Client, Process, Program, Run, Server};
+pub use process::{exited_within, Client, Process, Program, Run, Server};
 pub use report::{escape, step, Context, Failure};
 pub use tcp::{Reply, TcpConn};
 pub use udp::{EchoPeer, EchoScript, UdpConn};

@@ -136,13 +136,45 @@ fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
         if let Ok(Some(status)) = child.try_wait() {
             return Some(status);
         }
-        if Instant::now() >= deadline {
-            return None;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || !exited_within(child.id(), left) {
+            return child.try_wait().ok().flatten();
         }
-        // Polling the exit status, not waiting for readiness: there is no
-        // portable way to wait for a child with a timeout.
-        thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Waits until process `pid` has exited (any process, not only a child), for
+/// at most `patience`; true if it has. A pidfd becomes readable when its
+/// process exits, so this needs neither a signal handler nor a polling loop.
+pub fn exited_within(pid: u32, patience: Duration) -> bool {
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0) } as libc::c_int;
+    if fd < 0 {
+        // ESRCH: no such process any more. Anything else (a kernel before
+        // 5.3): ask whether it still exists.
+        // SAFETY: kill with signal 0 only checks for existence.
+        return unsafe { libc::kill(pid as libc::pid_t, 0) } != 0;
+    }
+    let deadline = Instant::now() + patience;
+    let exited = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mut poll = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let millis = left.as_millis().min(i32::MAX as u128) as libc::c_int;
+        // SAFETY: one valid pollfd, for the length of the call.
+        match unsafe { libc::poll(&mut poll, 1, millis) } {
+            ready if ready > 0 => break true,
+            0 => break false,
+            _ if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => continue,
+            _ => break false,
+        }
+    };
+    // SAFETY: fd is ours and closed once.
+    unsafe { libc::close(fd) };
+    exited
 }
 
 /// Describes an exit status for a report: `exit code 101 (a panic)`.
@@ -155,11 +187,21 @@ pub(crate) fn describe_status(status: ExitStatus) -> String {
     }
 }
 
+/// A pipe being copied into a buffer by a thread of its own.
+struct Capture {
+    /// The last `keep` bytes read so far.
+    bytes: Arc<Mutex<Vec<u8>>>,
+    /// Disconnects when the pipe reaches EOF.
+    eof: Receiver<()>,
+}
+
 /// Copies a pipe into a buffer that keeps its last `keep` bytes.
-fn keep_tail(mut pipe: impl Read + Send + 'static, keep: usize) -> Arc<Mutex<Vec<u8>>> {
-    let buffer = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&buffer);
+fn capture(mut pipe: impl Read + Send + 'static, keep: usize) -> Capture {
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let (at_eof, eof) = mpsc::channel::<()>();
+    let sink = Arc::clone(&bytes);
     thread::spawn(move || {
+        let _at_eof = at_eof; // dropped when the pipe ends, which `eof` sees
         let mut chunk = [0u8; 4096];
         while let Ok(n) = pipe.read(&mut chunk) {
             if n == 0 {
@@ -173,7 +215,7 @@ fn keep_tail(mut pipe: impl Read + Send + 'static, keep: usize) -> Arc<Mutex<Vec
             }
         }
     });
-    buffer
+    Capture { bytes, eof }
 }
 
 /// A program running in the background for the length of a test: a server, or
@@ -218,7 +260,7 @@ impl Process {
                 Ok(_) => drop(lines.send(line)),
             }
         });
-        let stderr = keep_tail(child.stderr.take().unwrap(), STDERR_KEPT);
+        let stderr = capture(child.stderr.take().unwrap(), STDERR_KEPT).bytes;
         Process {
             repro: vec![program.cargo_run_line(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())],
             program,
@@ -499,8 +541,8 @@ impl Client {
         thread::spawn(move || {
             let _ = stdin.write_all(&input);
         });
-        let stdout = keep_tail(child.stdout.take().unwrap(), usize::MAX);
-        let stderr = keep_tail(child.stderr.take().unwrap(), usize::MAX);
+        let stdout = capture(child.stdout.take().unwrap(), usize::MAX);
+        let stderr = capture(child.stderr.take().unwrap(), usize::MAX);
         let pid = child.id();
         let status = wait_until(&mut child, started + self.deadline);
         let timed_out = status.is_none();
@@ -512,17 +554,13 @@ impl Client {
         // Anything it left behind in its group goes too; then the pipes close.
         signal_group(pid, libc::SIGKILL);
         let drained = Instant::now() + Duration::from_secs(2);
-        while Arc::strong_count(&stdout) > 1 || Arc::strong_count(&stderr) > 1 {
-            if Instant::now() >= drained {
-                break;
-            }
-            // Polling the reader threads to finish, which they do at once.
-            thread::sleep(Duration::from_millis(2));
+        for pipe in [&stdout, &stderr] {
+            let _ = pipe.eof.recv_timeout(drained.saturating_duration_since(Instant::now()));
         }
         let output = std::process::Output {
             status,
-            stdout: stdout.lock().unwrap().clone(),
-            stderr: stderr.lock().unwrap().clone(),
+            stdout: stdout.bytes.lock().unwrap().clone(),
+            stderr: stderr.bytes.lock().unwrap().clone(),
         };
         let args: Vec<String> = self
             .args

@@ -168,8 +168,7 @@ impl EchoPeer {
                     for action in script(index, &ping) {
                         match action {
                             EchoScript::Reply(bytes) => drop(socket.send_to(&bytes, from)),
-                            // injected delay: the peer holds this reply on purpose
-                            EchoScript::Pause(delay) => thread::sleep(delay),
+                            EchoScript::Pause(delay) => thread::sleep(delay), // injected delay: held on purpose
                         }
                     }
                 }

@@ -37,15 +37,7 @@ fn alive(pid: u32) -> bool {
 
 /// Waits (with a deadline) until `pid` is gone.
 fn gone_within(pid: u32, patience: Duration) -> bool {
-    let deadline = Instant::now() + patience;
-    while Instant::now() < deadline {
-        if !alive(pid) {
-            return true;
-        }
-        // Polling /proc until the kernel has reaped the process.
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    !alive(pid)
+    harness::exited_within(pid, patience)
 }
 
 fn pid_in(path: &Path) -> u32 {
