@@ -12,7 +12,9 @@ use harness::{program, step, Client, EchoPeer, Run, Server, SilentUdpPort, UdpCo
 
 /// `size` bytes that are not all alike, so a cut or shifted echo shows.
 fn payload(size: usize) -> Vec<u8> {
-    (0..size).map(|i| (i % 251) as u8 ^ (i / 251) as u8).collect()
+    (0..size)
+        .map(|i| (i % 251) as u8 ^ (i / 251) as u8)
+        .collect()
 }
 
 /// Runs `latency-client --server ADDR ARGS…` to completion.
@@ -53,10 +55,16 @@ impl Summary {
                 )
                 .raise()
         };
-        let keys = ["sent", "received", "lost", "size", "min", "avg", "p50", "p99", "max"];
+        let keys = [
+            "sent", "received", "lost", "size", "min", "avg", "p50", "p99", "max",
+        ];
         let fields: Vec<&str> = line.split(' ').collect();
         if fields.len() != keys.len() {
-            fail(format!("{} fields separated by single spaces, expected {}", fields.len(), keys.len()));
+            fail(format!(
+                "{} fields separated by single spaces, expected {}",
+                fields.len(),
+                keys.len()
+            ));
         }
         let mut values = Vec::new();
         for (field, key) in fields.iter().zip(keys) {
@@ -66,9 +74,9 @@ impl Summary {
             }
         }
         let count = |i: usize| -> u64 {
-            values[i]
-                .parse()
-                .unwrap_or_else(|_| fail(format!("{}=`{}` is not a whole number", keys[i], values[i])))
+            values[i].parse().unwrap_or_else(|_| {
+                fail(format!("{}=`{}` is not a whole number", keys[i], values[i]))
+            })
         };
         let time = |i: usize| -> Option<f64> {
             let value = values[i];
@@ -77,10 +85,16 @@ impl Summary {
             }
             let number = value
                 .strip_suffix("us")
-                .filter(|n| n.split_once('.').is_some_and(|(_, decimals)| decimals.len() == 1))
+                .filter(|n| {
+                    n.split_once('.')
+                        .is_some_and(|(_, decimals)| decimals.len() == 1)
+                })
                 .and_then(|n| n.parse::<f64>().ok());
             Some(number.unwrap_or_else(|| {
-                fail(format!("{}=`{value}` is not microseconds with one decimal, like 12.3us", keys[i]))
+                fail(format!(
+                    "{}=`{value}` is not microseconds with one decimal, like 12.3us",
+                    keys[i]
+                ))
             }))
         };
         Summary {
@@ -111,7 +125,9 @@ impl Summary {
         let Some(object) = value.as_object() else {
             fail("not a JSON object".into())
         };
-        let keys = ["sent", "received", "lost", "size", "min_us", "avg_us", "p50_us", "p99_us", "max_us"];
+        let keys = [
+            "sent", "received", "lost", "size", "min_us", "avg_us", "p50_us", "p99_us", "max_us",
+        ];
         let mut found: Vec<&str> = object.keys().map(String::as_str).collect();
         found.sort_unstable();
         let mut wanted = keys.to_vec();
@@ -120,23 +136,33 @@ impl Summary {
             fail(format!("keys {found:?}"));
         }
         let count = |key: &str| {
-            object[key]
-                .as_u64()
-                .unwrap_or_else(|| fail(format!("\"{key}\": {} is not a whole number", object[key])))
+            object[key].as_u64().unwrap_or_else(|| {
+                fail(format!("\"{key}\": {} is not a whole number", object[key]))
+            })
         };
         let time = |key: &str| -> Option<f64> {
             let value = &object[key];
             if value.is_null() {
                 return None;
             }
-            Some(value.as_f64().unwrap_or_else(|| fail(format!("\"{key}\": {value} is not a number"))))
+            Some(
+                value
+                    .as_f64()
+                    .unwrap_or_else(|| fail(format!("\"{key}\": {value} is not a number"))),
+            )
         };
         Summary {
             sent: count("sent"),
             received: count("received"),
             lost: count("lost"),
             size: count("size"),
-            times: [time("min_us"), time("avg_us"), time("p50_us"), time("p99_us"), time("max_us")],
+            times: [
+                time("min_us"),
+                time("avg_us"),
+                time("p50_us"),
+                time("p99_us"),
+                time("max_us"),
+            ],
         }
     }
 
@@ -161,13 +187,19 @@ impl Summary {
     /// positive (when anything came back).
     fn expect_consistent_times(&self, run: &Run) {
         let [min, avg, p50, p99, max] = self.times;
-        let (Some(min), Some(avg), Some(p50), Some(p99), Some(max)) = (min, avg, p50, p99, max) else {
-            run.failure("replies came back, yet some times are missing (`-` or null)").raise();
+        let (Some(min), Some(avg), Some(p50), Some(p99), Some(max)) = (min, avg, p50, p99, max)
+        else {
+            run.failure("replies came back, yet some times are missing (`-` or null)")
+                .raise();
         };
-        let ordered = 0.0 < min && min <= p50 && p50 <= p99 && p99 <= max && min <= avg && avg <= max;
+        let ordered =
+            0.0 < min && min <= p50 && p50 <= p99 && p99 <= max && min <= avg && avg <= max;
         if !ordered {
             run.failure("the times contradict each other")
-                .with("got", format!("min={min} avg={avg} p50={p50} p99={p99} max={max}"))
+                .with(
+                    "got",
+                    format!("min={min} avg={avg} p50={p50} p99={p99} max={max}"),
+                )
                 .with("expected", "0 < min ≤ p50 ≤ p99 ≤ max, and min ≤ avg ≤ max")
                 .raise();
         }
@@ -178,7 +210,10 @@ impl Summary {
 
 #[test]
 fn step1_server_echoes_every_size() {
-    step(1, "the server echoes every datagram back, byte for byte, up to 65,507 bytes");
+    step(
+        1,
+        "the server echoes every datagram back, byte for byte, up to 65,507 bytes",
+    );
     let server = Server::start(program!("latency-server"), &[]);
     let mut conn = UdpConn::to(&server);
     for size in [1, 10, 1_000, 10_000, 65_507] {
@@ -188,7 +223,10 @@ fn step1_server_echoes_every_size() {
 
 #[test]
 fn step1_server_survives_a_zero_length_datagram() {
-    step(1, "a zero-length datagram is echoed too, and the server goes on serving");
+    step(
+        1,
+        "a zero-length datagram is echoed too, and the server goes on serving",
+    );
     let mut server = Server::start(program!("latency-server"), &[]);
     let mut conn = UdpConn::to(&server);
     conn.expect_echo(b"");
@@ -198,7 +236,10 @@ fn step1_server_survives_a_zero_length_datagram() {
 
 #[test]
 fn step1_server_serves_two_clients_interleaved() {
-    step(1, "every reply goes back to the client that sent the ping (recv_from's address)");
+    step(
+        1,
+        "every reply goes back to the client that sent the ping (recv_from's address)",
+    );
     let server = Server::start(program!("latency-server"), &[]);
     let mut alice = UdpConn::to(&server);
     let mut bob = UdpConn::to(&server);
@@ -215,14 +256,24 @@ fn step1_server_serves_two_clients_interleaved() {
 
 #[test]
 fn step2_client_sends_numbered_pings_of_the_given_size() {
-    step(2, "send N pings of exactly B bytes, the first 8 the sequence number (u64, big-endian)");
+    step(
+        2,
+        "send N pings of exactly B bytes, the first 8 the sequence number (u64, big-endian)",
+    );
     let peer = EchoPeer::echo();
-    let run = ping(peer.addr(), &["--count", "20", "--size", "100", "--timeout-ms", "300"], Duration::from_secs(8));
+    let run = ping(
+        peer.addr(),
+        &["--count", "20", "--size", "100", "--timeout-ms", "300"],
+        Duration::from_secs(8),
+    );
     run.expect_code(0, "every ping came back");
     let pings = peer.pings();
     if pings.len() != 20 {
-        run.failure(format!("the echo peer received {} pings, expected --count 20", pings.len()))
-            .raise();
+        run.failure(format!(
+            "the echo peer received {} pings, expected --count 20",
+            pings.len()
+        ))
+        .raise();
     }
     for (seq, ping) in pings.iter().enumerate() {
         let expected_start = (seq as u64).to_be_bytes();
@@ -240,31 +291,58 @@ fn step2_client_sends_numbered_pings_of_the_given_size() {
 
 #[test]
 fn step2_client_prints_the_summary_line() {
-    step(2, "print one line: sent, received, lost, size, min, avg, p50, p99, max");
+    step(
+        2,
+        "print one line: sent, received, lost, size, min, avg, p50, p99, max",
+    );
     let peer = EchoPeer::echo();
-    let run = ping(peer.addr(), &["--count", "20", "--timeout-ms", "300"], Duration::from_secs(8));
+    let run = ping(
+        peer.addr(),
+        &["--count", "20", "--timeout-ms", "300"],
+        Duration::from_secs(8),
+    );
     run.expect_code(0, "every ping came back");
     let summary = Summary::plain(&run);
     summary.expect_counts(&run, 20, 20, 0, "the echo answered every ping");
     if summary.size != 10 {
-        run.failure(format!("size={}, expected the default --size 10", summary.size)).raise();
+        run.failure(format!(
+            "size={}, expected the default --size 10",
+            summary.size
+        ))
+        .raise();
     }
     summary.expect_consistent_times(&run);
 
     let too_small = ping(peer.addr(), &["--size", "7"], Duration::from_secs(5));
-    too_small.expect_code(2, "--size 7 is a usage error: a ping needs 8 bytes for its sequence number");
+    too_small.expect_code(
+        2,
+        "--size 7 is a usage error: a ping needs 8 bytes for its sequence number",
+    );
 }
 
 #[test]
 fn step2_client_prints_json_with_json() {
     step(2, "with --json, print the summary as one JSON object");
     let peer = EchoPeer::echo();
-    let run = ping(peer.addr(), &["--count", "20", "--size", "64", "--timeout-ms", "300", "--json"], Duration::from_secs(8));
+    let run = ping(
+        peer.addr(),
+        &[
+            "--count",
+            "20",
+            "--size",
+            "64",
+            "--timeout-ms",
+            "300",
+            "--json",
+        ],
+        Duration::from_secs(8),
+    );
     run.expect_code(0, "every ping came back");
     let summary = Summary::json(&run);
     summary.expect_counts(&run, 20, 20, 0, "the echo answered every ping");
     if summary.size != 64 {
-        run.failure(format!("\"size\": {}, expected --size 64", summary.size)).raise();
+        run.failure(format!("\"size\": {}, expected --size 64", summary.size))
+            .raise();
     }
     summary.expect_consistent_times(&run);
 }
@@ -273,25 +351,50 @@ fn step2_client_prints_json_with_json() {
 
 #[test]
 fn step3_client_times_the_whole_round_trip() {
-    step(3, "time each round trip with Instant, from just before the send to just after the pong");
+    step(
+        3,
+        "time each round trip with Instant, from just before the send to just after the pong",
+    );
     let peer = EchoPeer::holding_replies(1, Duration::from_millis(20));
-    let run = ping(peer.addr(), &["--count", "10", "--timeout-ms", "500"], Duration::from_secs(10));
+    let run = ping(
+        peer.addr(),
+        &["--count", "10", "--timeout-ms", "500"],
+        Duration::from_secs(10),
+    );
     run.expect_code(0, "every ping came back, 20 ms late");
     let summary = Summary::plain(&run);
-    summary.expect_counts(&run, 10, 10, 0, "the echo answered every ping, each after 20 ms");
+    summary.expect_counts(
+        &run,
+        10,
+        10,
+        0,
+        "the echo answered every ping, each after 20 ms",
+    );
     let min = summary.time("min");
     if min.is_nan() || min < 19_000.0 {
-        run.failure(format!("min={min}us, but the echo held every reply for 20 ms: expected min ≥ 19000us"))
-            .with("hint", "start the clock just before send and stop it just after the matching recv")
-            .raise();
+        run.failure(format!(
+            "min={min}us, but the echo held every reply for 20 ms: expected min ≥ 19000us"
+        ))
+        .with(
+            "hint",
+            "start the clock just before send and stop it just after the matching recv",
+        )
+        .raise();
     }
 }
 
 #[test]
 fn step3_client_reports_max_and_median_of_uneven_replies() {
-    step(3, "report min, avg, p50, p99 and max of the measured round trips");
+    step(
+        3,
+        "report min, avg, p50, p99 and max of the measured round trips",
+    );
     let peer = EchoPeer::holding_replies(10, Duration::from_millis(50));
-    let run = ping(peer.addr(), &["--count", "20", "--timeout-ms", "500"], Duration::from_secs(10));
+    let run = ping(
+        peer.addr(),
+        &["--count", "20", "--timeout-ms", "500"],
+        Duration::from_secs(10),
+    );
     run.expect_code(0, "every ping came back");
     let summary = Summary::plain(&run);
     summary.expect_counts(&run, 20, 20, 0, "the echo answered every ping");
@@ -310,9 +413,16 @@ fn step3_client_reports_max_and_median_of_uneven_replies() {
 
 #[test]
 fn step4_client_counts_lost_pings() {
-    step(4, "a ping with no pong by its deadline is lost; count it and go on");
+    step(
+        4,
+        "a ping with no pong by its deadline is lost; count it and go on",
+    );
     let peer = EchoPeer::dropping(5);
-    let run = ping(peer.addr(), &["--count", "20", "--timeout-ms", "200"], Duration::from_secs(8));
+    let run = ping(
+        peer.addr(),
+        &["--count", "20", "--timeout-ms", "200"],
+        Duration::from_secs(8),
+    );
     run.expect_code(0, "most pings came back");
     let summary = Summary::plain(&run);
     summary.expect_counts(&run, 20, 16, 4, "the echo dropped every 5th ping");
@@ -323,11 +433,18 @@ fn step4_client_counts_lost_pings() {
 
 #[test]
 fn step5_client_ignores_stale_replies() {
-    step(5, "a pong with another sequence number (a late one) is ignored, not counted");
+    step(
+        5,
+        "a pong with another sequence number (a late one) is ignored, not counted",
+    );
     // Ping 0's pong is withheld until ping 1 arrives, and then sent instead of
     // ping 1's: both pings are lost; ping 2 is answered normally.
     let peer = EchoPeer::answering_late(0);
-    let run = ping(peer.addr(), &["--count", "3", "--timeout-ms", "300"], Duration::from_secs(8));
+    let run = ping(
+        peer.addr(),
+        &["--count", "3", "--timeout-ms", "300"],
+        Duration::from_secs(8),
+    );
     run.expect_code(0, "ping 2 came back");
     let summary = Summary::plain(&run);
     summary.expect_counts(
@@ -342,10 +459,17 @@ fn step5_client_ignores_stale_replies() {
 
 #[test]
 fn step5_client_ignores_duplicate_replies() {
-    step(5, "a duplicated pong is ignored, not counted for the next ping");
+    step(
+        5,
+        "a duplicated pong is ignored, not counted for the next ping",
+    );
     // Ping 0's pong comes twice; ping 1 gets none; ping 2 is answered normally.
     let peer = EchoPeer::duplicating(0);
-    let run = ping(peer.addr(), &["--count", "3", "--timeout-ms", "300"], Duration::from_secs(8));
+    let run = ping(
+        peer.addr(),
+        &["--count", "3", "--timeout-ms", "300"],
+        Duration::from_secs(8),
+    );
     run.expect_code(0, "pings 0 and 2 came back");
     let summary = Summary::plain(&run);
     summary.expect_counts(
@@ -361,10 +485,17 @@ fn step5_client_ignores_duplicate_replies() {
 
 #[test]
 fn step6_client_gives_up_without_a_server() {
-    step(6, "with no server, give up after N × T ms: exit 1 with `error: no reply …`");
+    step(
+        6,
+        "with no server, give up after N × T ms: exit 1 with `error: no reply …`",
+    );
     let silent = SilentUdpPort::bind();
     // 3 pings × 300 ms, plus slack for a loaded machine.
-    let run = ping(silent.addr(), &["--count", "3", "--timeout-ms", "300"], Duration::from_millis(3_400));
+    let run = ping(
+        silent.addr(),
+        &["--count", "3", "--timeout-ms", "300"],
+        Duration::from_millis(3_400),
+    );
     run.expect_code(1, "no pong ever came back");
     let summary = Summary::plain(&run);
     summary.expect_counts(&run, 3, 0, 3, "nothing answered");
@@ -380,19 +511,31 @@ fn step6_client_gives_up_without_a_server() {
 
 #[test]
 fn step7_end_to_end_10_and_10000_bytes() {
-    step(7, "your client against your server, 10 and 10,000 bytes, with --json");
+    step(
+        7,
+        "your client against your server, 10 and 10,000 bytes, with --json",
+    );
     let server = Server::start(program!("latency-server"), &[]);
     for size in ["10", "10000"] {
         let run = ping(
             server.addr(),
-            &["--count", "20", "--size", size, "--timeout-ms", "1000", "--json"],
+            &[
+                "--count",
+                "20",
+                "--size",
+                size,
+                "--timeout-ms",
+                "1000",
+                "--json",
+            ],
             Duration::from_secs(10),
         );
         run.expect_code(0, "your server answered");
         let summary = Summary::json(&run);
         summary.expect_counts(&run, 20, 20, 0, "a loopback echo loses nothing");
         if summary.size.to_string() != size {
-            run.failure(format!("\"size\": {}, expected {size}", summary.size)).raise();
+            run.failure(format!("\"size\": {}, expected {size}", summary.size))
+                .raise();
         }
         summary.expect_consistent_times(&run);
     }

@@ -56,7 +56,11 @@ impl Summary {
     pub fn new(sent: u64, size: u16, rtts: &[Duration]) -> Summary {
         let mut rtts_us: Vec<f64> = rtts.iter().map(|d| d.as_secs_f64() * 1e6).collect();
         rtts_us.sort_by(f64::total_cmp);
-        Summary { sent, size, rtts_us }
+        Summary {
+            sent,
+            size,
+            rtts_us,
+        }
     }
 
     pub fn received(&self) -> u64 {

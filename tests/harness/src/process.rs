@@ -89,7 +89,10 @@ impl Program {
     fn command(&self, args: &[OsString]) -> Command {
         let mut command = Command::new(&self.path);
         // A backtrace in the stderr tail of a report buries the panic message.
-        command.args(args).process_group(0).env("RUST_BACKTRACE", "0");
+        command
+            .args(args)
+            .process_group(0)
+            .env("RUST_BACKTRACE", "0");
         #[cfg(target_os = "linux")]
         {
             // SAFETY: prctl and getppid are async-signal-safe, as pre_exec requires.
@@ -168,7 +171,9 @@ pub fn exited_within(pid: u32, patience: Duration) -> bool {
         match unsafe { libc::poll(&mut poll, 1, millis) } {
             ready if ready > 0 => break true,
             0 => break false,
-            _ if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => continue,
+            _ if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => {
+                continue
+            }
             _ => break false,
         }
     };
@@ -262,7 +267,9 @@ impl Process {
         });
         let stderr = capture(child.stderr.take().unwrap(), STDERR_KEPT).bytes;
         Process {
-            repro: vec![program.cargo_run_line(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())],
+            repro: vec![
+                program.cargo_run_line(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+            ],
             program,
             command,
             args: args.iter().map(|a| a.to_string()).collect(),
@@ -309,7 +316,10 @@ impl Process {
         let deadline = Instant::now() + patience;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.stdout.recv_timeout(left.min(Duration::from_millis(50))) {
+            match self
+                .stdout
+                .recv_timeout(left.min(Duration::from_millis(50)))
+            {
                 Ok(line) => {
                     let text = String::from_utf8_lossy(&line);
                     return text.trim_end_matches(['\n', '\r']).to_string();
@@ -426,7 +436,10 @@ impl Server {
         let Some(addr) = addr else {
             Failure::new("the first line on stdout is not `listening on <addr>`")
                 .got(line.as_bytes())
-                .with("expected", "\"listening on 127.0.0.1:40123\" (the address actually bound)")
+                .with(
+                    "expected",
+                    "\"listening on 127.0.0.1:40123\" (the address actually bound)",
+                )
                 .context(&process.context())
                 .raise()
         };
@@ -457,7 +470,9 @@ impl Server {
     /// The context for failure reports, with a second repro line (`nc …`).
     pub fn context_with(&self, repro: &str) -> Context {
         let mut context = self.process.context();
-        context.repro.push(format!("{repro}    # in a second terminal"));
+        context
+            .repro
+            .push(format!("{repro}    # in a second terminal"));
         context
     }
 
@@ -555,7 +570,9 @@ impl Client {
         signal_group(pid, libc::SIGKILL);
         let drained = Instant::now() + Duration::from_secs(2);
         for pipe in [&stdout, &stderr] {
-            let _ = pipe.eof.recv_timeout(drained.saturating_duration_since(Instant::now()));
+            let _ = pipe
+                .eof
+                .recv_timeout(drained.saturating_duration_since(Instant::now()));
         }
         let output = std::process::Output {
             status,
@@ -569,7 +586,10 @@ impl Client {
             .collect();
         let mut repro = self.program.cargo_run_line(&args);
         if !self.stdin.is_empty() {
-            repro = format!("printf '{}' | {repro}", escape(&self.stdin).replace('\'', r"'\''"));
+            repro = format!(
+                "printf '{}' | {repro}",
+                escape(&self.stdin).replace('\'', r"'\''")
+            );
         }
         Run {
             name: self.program.name.clone(),
@@ -651,7 +671,8 @@ impl Run {
     #[track_caller]
     pub fn expect_code(&self, code: i32, why: &str) -> &Run {
         if self.timed_out || self.code() != Some(code) {
-            self.failure(format!("expected exit code {code} ({why})")).raise();
+            self.failure(format!("expected exit code {code} ({why})"))
+                .raise();
         }
         self
     }

@@ -74,7 +74,10 @@ impl TcpConn {
         self.transcript.push(("sent", bytes.to_vec()));
         if let Err(err) = self.stream.write_all(bytes) {
             let what = if err.kind() == ErrorKind::WouldBlock || err.kind() == ErrorKind::TimedOut {
-                format!("the server stopped reading: could not send within {:?}", self.patience)
+                format!(
+                    "the server stopped reading: could not send within {:?}",
+                    self.patience
+                )
             } else {
                 format!("could not send: {err} (did the server close the connection?)")
             };
@@ -92,7 +95,8 @@ impl TcpConn {
 
     /// Half-closes: the server reads EOF, and can still answer.
     pub fn shutdown_write(&mut self) {
-        self.transcript.push(("sent", b"(EOF: the harness half-closed)".to_vec()));
+        self.transcript
+            .push(("sent", b"(EOF: the harness half-closed)".to_vec()));
         let _ = self.stream.shutdown(Shutdown::Write);
     }
 
@@ -103,7 +107,8 @@ impl TcpConn {
             if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
                 let mut line: Vec<u8> = self.buffer.drain(..=end).collect();
                 line.pop();
-                self.transcript.push(("got", [line.as_slice(), b"\n"].concat()));
+                self.transcript
+                    .push(("got", [line.as_slice(), b"\n"].concat()));
                 return Reply::Line(line);
             }
             match self.read_some(deadline) {
@@ -141,7 +146,11 @@ impl TcpConn {
                 self.buffer.extend_from_slice(&chunk[..n]);
                 Some(true)
             }
-            Err(err) if err.kind() == ErrorKind::WouldBlock || err.kind() == ErrorKind::TimedOut => None,
+            Err(err)
+                if err.kind() == ErrorKind::WouldBlock || err.kind() == ErrorKind::TimedOut =>
+            {
+                None
+            }
             Err(err) if err.kind() == ErrorKind::Interrupted => Some(true),
             Err(_) => Some(false),
         }
@@ -182,7 +191,9 @@ impl TcpConn {
                 .with("partial", format!("\"{}\" (no \\n yet)", escape(&partial)))
                 .raise(),
             Reply::Closed(partial) => self
-                .failure(format!("connection closed by the server while waiting for {what}"))
+                .failure(format!(
+                    "connection closed by the server while waiting for {what}"
+                ))
                 .with("partial", format!("\"{}\"", escape(&partial)))
                 .raise(),
         }
@@ -195,7 +206,9 @@ impl TcpConn {
         match self.read_to_close() {
             Reply::Closed(rest) if rest.is_empty() => {}
             Reply::Closed(rest) => self
-                .failure(format!("expected the connection to close ({why}), but more came first"))
+                .failure(format!(
+                    "expected the connection to close ({why}), but more came first"
+                ))
                 .got(&rest)
                 .raise(),
             _ => self

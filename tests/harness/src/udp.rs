@@ -44,8 +44,11 @@ impl UdpConn {
     /// Sends one datagram.
     pub fn send(&mut self, payload: &[u8]) {
         if let Err(err) = self.socket.send(payload) {
-            self.failure(format!("could not send a {}-byte datagram: {err}", payload.len()))
-                .raise();
+            self.failure(format!(
+                "could not send a {}-byte datagram: {err}",
+                payload.len()
+            ))
+            .raise();
         }
         self.transcript.push(("sent", payload.to_vec()));
     }
@@ -77,7 +80,7 @@ impl UdpConn {
                 .with("expected", format!("\"{}\"", escape_short(expected)))
                 .raise(),
             Some(got) if got != expected => self
-                .failure(if got.len() != expected.len() {
+                .failure_before_last(if got.len() != expected.len() {
                     format!(
                         "wrong reply: {} bytes came back for a {}-byte datagram (is the receive \
                          buffer large enough for 65,507 bytes?)",
@@ -102,10 +105,29 @@ impl UdpConn {
 
     /// A failure report with this conversation's transcript.
     pub fn failure(&self, headline: impl Into<String>) -> Failure {
+        self.report(headline, &self.transcript)
+    }
+
+    /// The same, leaving out the last datagram (shown beside what was expected).
+    fn failure_before_last(&self, headline: impl Into<String>) -> Failure {
+        self.report(
+            headline,
+            &self.transcript[..self.transcript.len().saturating_sub(1)],
+        )
+    }
+
+    fn report(
+        &self,
+        headline: impl Into<String>,
+        transcript: &[(&'static str, Vec<u8>)],
+    ) -> Failure {
         let mut failure = Failure::new(headline);
-        let shown = self.transcript.len().saturating_sub(6);
-        for (what, bytes) in &self.transcript[shown..] {
-            failure = failure.with(what, format!("\"{}\" ({} bytes)", escape_short(bytes), bytes.len()));
+        let shown = transcript.len().saturating_sub(6);
+        for (what, bytes) in &transcript[shown..] {
+            failure = failure.with(
+                what,
+                format!("\"{}\" ({} bytes)", escape_short(bytes), bytes.len()),
+            );
         }
         failure.context(&self.context)
     }
@@ -143,10 +165,14 @@ pub struct EchoPeer {
 impl EchoPeer {
     /// An echo run by `script`: given the index of a ping (0 for the first
     /// received) and its bytes, it says what to send back and when.
-    pub fn scripted(script: impl FnMut(usize, &[u8]) -> Vec<EchoScript> + Send + 'static) -> EchoPeer {
+    pub fn scripted(
+        script: impl FnMut(usize, &[u8]) -> Vec<EchoScript> + Send + 'static,
+    ) -> EchoPeer {
         let socket = UdpSocket::bind("127.0.0.1:0").expect("bind the echo peer");
         // A short timeout so the thread notices it should stop.
-        socket.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_millis(20)))
+            .unwrap();
         let addr = socket.local_addr().unwrap();
         let pings = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -235,7 +261,10 @@ impl EchoPeer {
     pub fn duplicating(k: usize) -> EchoPeer {
         EchoPeer::scripted(move |i, ping| {
             if i == k {
-                vec![EchoScript::Reply(ping.to_vec()), EchoScript::Reply(ping.to_vec())]
+                vec![
+                    EchoScript::Reply(ping.to_vec()),
+                    EchoScript::Reply(ping.to_vec()),
+                ]
             } else if i == k + 1 {
                 vec![]
             } else {

@@ -9,7 +9,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use harness::{step, Client, EchoPeer, Process, Program, Reply, Server, TcpConn, UdpConn, PATIENCE};
+use harness::{
+    step, Client, EchoPeer, Process, Program, Reply, Server, TcpConn, UdpConn, PATIENCE,
+};
 
 fn sh() -> Program {
     Program::new("hostile-sh", "/bin/sh")
@@ -19,7 +21,8 @@ fn sh() -> Program {
 /// took to fail.
 fn report_of(f: impl FnOnce()) -> (String, Duration) {
     let started = Instant::now();
-    let err = catch_unwind(AssertUnwindSafe(f)).expect_err("the harness should have failed the test");
+    let err =
+        catch_unwind(AssertUnwindSafe(f)).expect_err("the harness should have failed the test");
     let text = err
         .downcast_ref::<String>()
         .cloned()
@@ -31,7 +34,14 @@ fn report_of(f: impl FnOnce()) -> (String, Duration) {
 fn alive(pid: u32) -> bool {
     // A zombie has exited: only its exit status is left for the parent.
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|stat| !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+        .map(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
         .unwrap_or(false)
 }
 
@@ -41,7 +51,11 @@ fn gone_within(pid: u32, patience: Duration) -> bool {
 }
 
 fn pid_in(path: &Path) -> u32 {
-    std::fs::read_to_string(path).unwrap().trim().parse().unwrap()
+    std::fs::read_to_string(path)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -53,7 +67,10 @@ fn a_server_that_exits_at_once_fails_fast_with_its_status_and_stderr() {
     assert!(took < Duration::from_secs(2), "took {took:?}");
     assert!(report.contains("exited (exit code 3)"), "{report}");
     assert!(report.contains("| oops"), "{report}");
-    assert!(report.contains("README step 1: hostile: exits at once"), "{report}");
+    assert!(
+        report.contains("README step 1: hostile: exits at once"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -65,15 +82,27 @@ fn a_server_that_never_listens_fails_within_patience_and_is_killed() {
     let (report, took) = report_of(|| {
         Server::start(sh(), &["-c", &script, "sh"]);
     });
-    assert!(took >= PATIENCE && took < PATIENCE + Duration::from_secs(1), "took {took:?}");
-    assert!(report.contains("no `listening on <addr>` line on stdout within"), "{report}");
-    assert!(gone_within(pid_in(&pidfile), Duration::from_secs(3)), "the server outlived its test");
+    assert!(
+        took >= PATIENCE && took < PATIENCE + Duration::from_secs(1),
+        "took {took:?}"
+    );
+    assert!(
+        report.contains("no `listening on <addr>` line on stdout within"),
+        "{report}"
+    );
+    assert!(
+        gone_within(pid_in(&pidfile), Duration::from_secs(3)),
+        "the server outlived its test"
+    );
 }
 
 #[test]
 fn a_server_that_prints_a_wrong_first_line_is_told_what_was_expected() {
     let (report, _) = report_of(|| {
-        Server::start(sh(), &["-c", "echo 'Listening at 9999'; exec sleep 60", "sh"]);
+        Server::start(
+            sh(),
+            &["-c", "echo 'Listening at 9999'; exec sleep 60", "sh"],
+        );
     });
     assert!(report.contains("\"Listening at 9999\""), "{report}");
     assert!(report.contains("listening on 127.0.0.1:40123"), "{report}");
@@ -101,7 +130,10 @@ fn a_silent_server_gives_no_response_not_a_hang() {
         conn.send_line("hello");
         conn.expect_line("HELLO");
     });
-    assert!(report.contains("no response within 0.3 s: waited for `HELLO`"), "{report}");
+    assert!(
+        report.contains("no response within 0.3 s: waited for `HELLO`"),
+        "{report}"
+    );
     assert!(report.contains("sent      \"hello\\n\""), "{report}");
 }
 
@@ -118,7 +150,10 @@ fn dropping_a_server_kills_its_whole_process_group() {
     let grandchild = pid_in(&pidfile);
     assert!(alive(grandchild));
     drop(server);
-    assert!(gone_within(grandchild, Duration::from_secs(3)), "a grandchild outlived the server");
+    assert!(
+        gone_within(grandchild, Duration::from_secs(3)),
+        "a grandchild outlived the server"
+    );
 }
 
 #[test]
@@ -132,7 +167,10 @@ fn a_process_dies_with_the_thread_that_started_it() {
     })
     .join()
     .unwrap();
-    assert!(gone_within(pid, Duration::from_secs(3)), "PR_SET_PDEATHSIG did not fire");
+    assert!(
+        gone_within(pid, Duration::from_secs(3)),
+        "PR_SET_PDEATHSIG did not fire"
+    );
 }
 
 #[test]
@@ -142,7 +180,11 @@ fn a_client_that_never_exits_is_killed_at_its_deadline() {
         .deadline(Duration::from_millis(500))
         .run();
     assert!(run.timed_out());
-    assert!(run.elapsed() < Duration::from_secs(2), "{:?}", run.elapsed());
+    assert!(
+        run.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        run.elapsed()
+    );
     assert_eq!(run.stdout(), "started\n");
     let (report, _) = report_of(|| {
         run.expect_code(0, "it should have finished");
@@ -158,13 +200,20 @@ fn a_client_that_never_reads_stdin_does_not_block_the_harness() {
         .deadline(Duration::from_millis(500))
         .run();
     assert!(run.timed_out());
-    assert!(run.elapsed() < Duration::from_secs(2), "{:?}", run.elapsed());
+    assert!(
+        run.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        run.elapsed()
+    );
 }
 
 #[test]
 fn a_client_run_captures_exit_code_stdout_and_stderr() {
     let run = Client::new(sh())
-        .args(["-c", "read line; echo \"got $line\"; echo 'error: bad' >&2; exit 1"])
+        .args([
+            "-c",
+            "read line; echo \"got $line\"; echo 'error: bad' >&2; exit 1",
+        ])
         .stdin("hello\n")
         .run();
     run.expect_code(1, "the script exits 1");
@@ -193,10 +242,15 @@ fn echo_peer_withholds_a_reply_until_the_next_ping() {
     let peer = EchoPeer::answering_late(0);
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket.connect(peer.addr()).unwrap();
-    socket.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
     let mut buffer = [0u8; 16];
     socket.send(b"ping0").unwrap();
-    assert!(socket.recv(&mut buffer).is_err(), "reply 0 came before ping 1");
+    assert!(
+        socket.recv(&mut buffer).is_err(),
+        "reply 0 came before ping 1"
+    );
     socket.set_read_timeout(Some(PATIENCE)).unwrap();
     socket.send(b"ping1").unwrap();
     let n = socket.recv(&mut buffer).unwrap();

@@ -27,5 +27,10 @@ struct Args {
 
 fn main() {
     let args = Args::parse();
-    todo!("README step 2: send {} pings of {} bytes to {}", args.count, args.size, args.server);
+    todo!(
+        "README step 2: send {} pings of {} bytes to {}",
+        args.count,
+        args.size,
+        args.server
+    );
 }

@@ -46,7 +46,11 @@ fn ping_server(args: &ClientArgs) -> (Summary, io::Result<()>) {
         // Bind to any port of the server's address family, then `connect`:
         // a connected UDP socket only receives from the server, and reports
         // "connection refused" when nothing listens there.
-        let local = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+        let local = if server.is_ipv4() {
+            "0.0.0.0:0"
+        } else {
+            "[::]:0"
+        };
         let socket = UdpSocket::bind(local)?;
         socket.connect(server)?;
 
@@ -81,7 +85,12 @@ fn ping_server(args: &ClientArgs) -> (Summary, io::Result<()>) {
 /// Stale pongs (an earlier ping's, arriving late, or a duplicate) are read and
 /// dropped, and the wait goes on until the *same* deadline: a stream of stale
 /// pongs must not keep us waiting for ever.
-fn wait_for_pong(socket: &UdpSocket, seq: u64, deadline: Instant, buffer: &mut [u8]) -> io::Result<bool> {
+fn wait_for_pong(
+    socket: &UdpSocket,
+    seq: u64,
+    deadline: Instant,
+    buffer: &mut [u8],
+) -> io::Result<bool> {
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
@@ -102,7 +111,8 @@ fn wait_for_pong(socket: &UdpSocket, seq: u64, deadline: Instant, buffer: &mut [
 }
 
 fn resolve(server: &str) -> io::Result<SocketAddr> {
-    server.to_socket_addrs()?.next().ok_or_else(|| {
-        io::Error::new(ErrorKind::InvalidInput, format!("cannot resolve {server}"))
-    })
+    server
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| io::Error::new(ErrorKind::InvalidInput, format!("cannot resolve {server}")))
 }

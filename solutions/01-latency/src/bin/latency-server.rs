@@ -28,7 +28,10 @@ fn main() -> ExitCode {
     };
     // The address actually bound: with --port 0 this is where the OS put us.
     // `println!` flushes at the newline, so whoever waits for this line sees it.
-    println!("listening on {}", socket.local_addr().expect("a bound socket has an address"));
+    println!(
+        "listening on {}",
+        socket.local_addr().expect("a bound socket has an address")
+    );
 
     let mut buffer = vec![0u8; MAX_DATAGRAM];
     loop {

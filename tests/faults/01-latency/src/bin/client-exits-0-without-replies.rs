@@ -13,7 +13,9 @@ fn main() {
     let args = ClientArgs::parse();
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket.connect(&args.server).unwrap();
-    socket.set_read_timeout(Some(Duration::from_millis(args.timeout_ms))).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(args.timeout_ms)))
+        .unwrap();
     let mut rtts = Vec::new();
     let mut pong = vec![0u8; 65_536];
     for seq in 0..args.count {

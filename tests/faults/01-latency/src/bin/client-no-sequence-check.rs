@@ -14,7 +14,9 @@ fn main() {
     let args = ClientArgs::parse();
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket.connect(&args.server).unwrap();
-    socket.set_read_timeout(Some(Duration::from_millis(args.timeout_ms))).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(args.timeout_ms)))
+        .unwrap();
     let mut rtts = Vec::new();
     let mut pong = vec![0u8; 65_536];
     for seq in 0..args.count {
@@ -29,7 +31,10 @@ fn main() {
     let summary = Summary::new(args.count, args.size, &rtts);
     println!("{}", summary.plain());
     if summary.received() == 0 {
-        eprintln!("error: no reply from {} ({} pings lost)", args.server, args.count);
+        eprintln!(
+            "error: no reply from {} ({} pings lost)",
+            args.server, args.count
+        );
         std::process::exit(1);
     }
 }
