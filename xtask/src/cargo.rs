@@ -44,7 +44,10 @@ impl TestRun {
     }
 
     pub fn outcome(&self, test: &str) -> Option<Outcome> {
-        self.results.iter().find(|(name, _)| name == test).map(|(_, o)| *o)
+        self.results
+            .iter()
+            .find(|(name, _)| name == test)
+            .map(|(_, o)| *o)
     }
 }
 

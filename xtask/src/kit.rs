@@ -73,10 +73,13 @@ pub fn exercises() -> Result<Vec<Exercise>, String> {
 fn exercise(root: &Path, dir: String) -> Result<Exercise, String> {
     let stub = root.join("exercises").join(&dir);
     let manifest = read(&stub.join("Cargo.toml"))?;
-    let package = package_name(&manifest).ok_or(format!("exercises/{dir}/Cargo.toml: no package name"))?;
+    let package =
+        package_name(&manifest).ok_or(format!("exercises/{dir}/Cargo.toml: no package name"))?;
     let tests = test_targets(&manifest);
     if tests.is_empty() {
-        return Err(format!("exercises/{dir}/Cargo.toml names no [[test]] target"));
+        return Err(format!(
+            "exercises/{dir}/Cargo.toml names no [[test]] target"
+        ));
     }
     let solution_manifest = root.join("solutions").join(&dir).join("Cargo.toml");
     let solution = match solution_manifest.is_file() {
@@ -163,7 +166,10 @@ fn fault(path: &Path) -> Result<Fault, String> {
     let field = |key: &str| {
         header
             .iter()
-            .find_map(|line| line.strip_prefix(key).and_then(|rest| rest.strip_prefix(':')))
+            .find_map(|line| {
+                line.strip_prefix(key)
+                    .and_then(|rest| rest.strip_prefix(':'))
+            })
             .map(|value| value.trim().to_string())
     };
     let missing = |key: &str| format!("{}: the header names no `{key}:`", path.display());
@@ -191,7 +197,12 @@ impl Exercise {
         self.readme
             .lines()
             .filter_map(|line| line.strip_prefix("## Step "))
-            .filter_map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+            .filter_map(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse()
+                    .ok()
+            })
             .collect()
     }
 
@@ -207,7 +218,12 @@ impl Exercise {
         hints
             .lines()
             .filter_map(|line| line.strip_prefix("### Step "))
-            .filter_map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+            .filter_map(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse()
+                    .ok()
+            })
             .collect()
     }
 }
@@ -230,7 +246,12 @@ pub fn list() -> Result<bool, String> {
             format!("{passed}/{total}")
         };
         let concepts = exercise.concepts();
-        println!("{:<18} {:<8} {}", exercise.dir, passing, truncate(&concepts, 90));
+        println!(
+            "{:<18} {:<8} {}",
+            exercise.dir,
+            passing,
+            truncate(&concepts, 90)
+        );
     }
     println!("\nTry one: cargo test -p <crate> (the exercise's crate is its folder name without the number).");
     Ok(true)

@@ -73,12 +73,19 @@ fn verify(exercise: &Exercise, solutions_dir: &Path, tally: &mut Tally) -> Resul
         format!(
             "README: {} steps, a hint for each in the closing `## Hints` section{}",
             steps.len(),
-            if missing.is_empty() { String::new() } else { format!(" (none for steps {missing:?})") }
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!(" (none for steps {missing:?})")
+            }
         ),
     );
 
     let Some(solution) = &exercise.solution else {
-        tally.check(false, format!("no reference solution in solutions/{}", exercise.dir));
+        tally.check(
+            false,
+            format!("no reference solution in solutions/{}", exercise.dir),
+        );
         return Ok(());
     };
 
@@ -97,13 +104,24 @@ fn verify(exercise: &Exercise, solutions_dir: &Path, tally: &mut Tally) -> Resul
         return Ok(());
     }
     let (clean, output) = cargo::run(
-        &["clippy", "--all-targets", "-p", solution, "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--all-targets",
+            "-p",
+            solution,
+            "--",
+            "-D",
+            "warnings",
+        ],
         Some(solutions_dir),
     )?;
     if !clean {
         print_tail(&output, 40);
     }
-    tally.check(clean, format!("{solution}: cargo clippy --all-targets -D warnings"));
+    tally.check(
+        clean,
+        format!("{solution}: cargo clippy --all-targets -D warnings"),
+    );
 
     // 3 and 4. Every test passes on the solution and fails on the stub.
     let on_solution = cargo::test(solution, Some(solutions_dir), None, &[], &[])?;
@@ -150,7 +168,10 @@ fn verify(exercise: &Exercise, solutions_dir: &Path, tally: &mut Tally) -> Resul
         if !stub_names.contains(test.as_str()) {
             tally.check(
                 *outcome == Outcome::Passed,
-                format!("{test:<58} {:<9} (the solution's own unit test)", describe(Some(*outcome))),
+                format!(
+                    "{test:<58} {:<9} (the solution's own unit test)",
+                    describe(Some(*outcome))
+                ),
             );
         }
     }
@@ -164,10 +185,16 @@ fn verify(exercise: &Exercise, solutions_dir: &Path, tally: &mut Tally) -> Resul
         tally.check(false, format!("no faults in tests/faults/{}", exercise.dir));
         return Ok(());
     };
-    println!("  {:<4} {:<50} {:<46} result", "", "fault (replaces)", "must fail");
+    println!(
+        "  {:<4} {:<50} {:<46} result",
+        "", "fault (replaces)", "must fail"
+    );
     for fault in faults {
         let binary = solutions_dir.join("debug").join(&fault.bin);
-        let var = format!("IPC_KIT_BIN_{}", fault.replaces.to_uppercase().replace('-', "_"));
+        let var = format!(
+            "IPC_KIT_BIN_{}",
+            fault.replaces.to_uppercase().replace('-', "_")
+        );
         let env = [(var, binary.to_string_lossy().into_owned())];
         let target = target_of.get(&fault.rejected_by).or(exercise.tests.first());
         let run = cargo::test(
@@ -232,7 +259,10 @@ fn leftovers(tally: &mut Tally, what: &str) {
         }
     }
     if !found.is_empty() {
-        tally.check(false, format!("no program outlives {what}: still running {found:?}"));
+        tally.check(
+            false,
+            format!("no program outlives {what}: still running {found:?}"),
+        );
     }
 }
 
