@@ -16,7 +16,12 @@ use latency::{ClientArgs, Summary};
 
 fn main() -> ExitCode {
     let args = ClientArgs::parse();
-    let (summary, result) = ping_server(&args);
+    // What was measured survives an error half-way: the summary is printed
+    // either way.
+    let mut sent = 0;
+    let mut rtts = Vec::new();
+    let result = ping_server(&args, &mut sent, &mut rtts);
+    let summary = Summary::new(sent, args.size, &rtts);
     // Exactly one summary line on stdout, whatever happened.
     if args.json {
         println!("{}", summary.json());
@@ -36,47 +41,42 @@ fn main() -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Sends `args.count` pings and times their pongs. Returns the summary of what
-/// was measured even when a socket call failed half-way.
-fn ping_server(args: &ClientArgs) -> (Summary, io::Result<()>) {
-    let mut rtts = Vec::new();
-    let mut sent = 0;
-    let result = (|| {
-        let server = resolve(&args.server)?;
-        // Bind to any port of the server's address family, then `connect`:
-        // a connected UDP socket only receives from the server, and reports
-        // "connection refused" when nothing listens there.
-        let local = if server.is_ipv4() {
-            "0.0.0.0:0"
-        } else {
-            "[::]:0"
-        };
-        let socket = UdpSocket::bind(local)?;
-        socket.connect(server)?;
+/// Sends `args.count` pings, one at a time, counting them in `sent`, and
+/// records the round-trip time of each pong that comes back in `rtts`.
+fn ping_server(args: &ClientArgs, sent: &mut u64, rtts: &mut Vec<Duration>) -> io::Result<()> {
+    let server = resolve(&args.server)?;
+    // Bind to any port of the server's address family, then `connect`: a
+    // connected UDP socket only receives from the server, and reports
+    // "connection refused" when nothing listens there.
+    let local = if server.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    };
+    let socket = UdpSocket::bind(local)?;
+    socket.connect(server)?;
 
-        let timeout = Duration::from_millis(args.timeout_ms);
-        let mut ping = vec![0u8; usize::from(args.size)];
-        let mut pong = vec![0u8; 65_536];
-        for seq in 0..args.count {
-            ping[..8].copy_from_slice(&seq.to_be_bytes());
-            // The clock starts just before the send and stops just after the
-            // matching receive. `Instant` is monotonic: it never jumps the way
-            // the wall clock does when NTP adjusts it.
-            let start = Instant::now();
-            sent += 1;
-            match socket.send(&ping) {
-                Ok(_) => {}
-                // The ICMP "port unreachable" of an earlier ping can surface here.
-                Err(err) if err.kind() == ErrorKind::ConnectionRefused => continue,
-                Err(err) => return Err(err),
-            }
-            if wait_for_pong(&socket, seq, start + timeout, &mut pong)? {
-                rtts.push(start.elapsed());
-            }
+    let timeout = Duration::from_millis(args.timeout_ms);
+    let mut ping = vec![0u8; usize::from(args.size)];
+    let mut pong = vec![0u8; 65_536];
+    for seq in 0..args.count {
+        ping[..8].copy_from_slice(&seq.to_be_bytes());
+        // The clock starts just before the send and stops just after the
+        // matching receive. `Instant` is monotonic: it never jumps the way the
+        // wall clock does when NTP adjusts it.
+        let start = Instant::now();
+        *sent += 1;
+        match socket.send(&ping) {
+            Ok(_) => {}
+            // The ICMP "port unreachable" of an earlier ping can surface here.
+            Err(err) if err.kind() == ErrorKind::ConnectionRefused => continue,
+            Err(err) => return Err(err),
         }
-        Ok(())
-    })();
-    (Summary::new(sent, args.size, &rtts), result)
+        if wait_for_pong(&socket, seq, start + timeout, &mut pong)? {
+            rtts.push(start.elapsed());
+        }
+    }
+    Ok(())
 }
 
 /// Waits until `deadline` for the pong that carries `seq`. Returns false when
