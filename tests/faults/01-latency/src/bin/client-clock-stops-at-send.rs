@@ -5,28 +5,22 @@
 //! rejected-by: step3_client_times_the_whole_round_trip
 
 use clap::Parser;
-use latency::{ClientArgs, Summary};
-use std::net::UdpSocket;
-use std::time::{Duration, Instant};
+use latency::ClientArgs;
+use std::process::ExitCode;
+use std::time::Instant;
 
-fn main() {
+fn main() -> ExitCode {
     let args = ClientArgs::parse();
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.connect(&args.server).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_millis(args.timeout_ms)))
-        .unwrap();
+    let socket = latency_faults::socket(&args);
     let mut rtts = Vec::new();
     let mut pong = vec![0u8; 65_536];
     for seq in 0..args.count {
-        let mut ping = vec![0u8; usize::from(args.size)];
-        ping[..8].copy_from_slice(&seq.to_be_bytes());
         let start = Instant::now();
-        socket.send(&ping).unwrap();
-        let rtt = start.elapsed();
+        socket.send(&latency_faults::ping(seq, args.size)).unwrap();
+        let rtt = start.elapsed(); // the mistake: the pong has not come yet
         if socket.recv(&mut pong).is_ok() && pong[..8] == seq.to_be_bytes() {
             rtts.push(rtt);
         }
     }
-    println!("{}", Summary::new(args.count, args.size, &rtts).plain());
+    latency_faults::report(&args, &rtts)
 }

@@ -6,26 +6,20 @@
 
 use clap::Parser;
 use latency::{ClientArgs, Summary};
-use std::net::UdpSocket;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn main() {
     let args = ClientArgs::parse();
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.connect(&args.server).unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_millis(args.timeout_ms)))
-        .unwrap();
+    let socket = latency_faults::socket(&args);
     let mut rtts = Vec::new();
     let mut pong = vec![0u8; 65_536];
     for seq in 0..args.count {
-        let mut ping = vec![0u8; usize::from(args.size)];
-        ping[..8].copy_from_slice(&seq.to_be_bytes());
         let start = Instant::now();
-        socket.send(&ping).unwrap();
+        socket.send(&latency_faults::ping(seq, args.size)).unwrap();
         if socket.recv(&mut pong).is_ok() && pong[..8] == seq.to_be_bytes() {
             rtts.push(start.elapsed());
         }
     }
+    // The mistake: the summary, then exit 0 whatever came back.
     println!("{}", Summary::new(args.count, args.size, &rtts).plain());
 }

@@ -5,22 +5,21 @@
 //! rejected-by: step6_client_gives_up_without_a_server
 
 use clap::Parser;
-use latency::{ClientArgs, Summary};
-use std::net::UdpSocket;
+use latency::ClientArgs;
+use std::process::ExitCode;
 use std::time::Instant;
 
-fn main() {
+fn main() -> ExitCode {
     let args = ClientArgs::parse();
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let socket = latency_faults::socket(&args);
+    socket.set_read_timeout(None).unwrap(); // the mistake
     let mut rtts = Vec::new();
     let mut pong = vec![0u8; 65_536];
     for seq in 0..args.count {
-        let mut ping = vec![0u8; usize::from(args.size)];
-        ping[..8].copy_from_slice(&seq.to_be_bytes());
         let start = Instant::now();
-        socket.send_to(&ping, &args.server).unwrap();
-        socket.recv_from(&mut pong).unwrap();
+        socket.send(&latency_faults::ping(seq, args.size)).unwrap();
+        socket.recv(&mut pong).unwrap();
         rtts.push(start.elapsed());
     }
-    println!("{}", Summary::new(args.count, args.size, &rtts).plain());
+    latency_faults::report(&args, &rtts)
 }
