@@ -13,6 +13,7 @@
 //! Every test starts by naming its README step with [`step`], and every failure
 //! report quotes it.
 
+pub mod calc;
 mod ports;
 mod process;
 mod report;
