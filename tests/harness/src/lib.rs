@@ -17,6 +17,7 @@ pub mod calc;
 mod ports;
 mod process;
 mod report;
+pub mod shm;
 mod tcp;
 mod udp;
 

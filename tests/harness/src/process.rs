@@ -233,6 +233,8 @@ pub struct Process {
     child: Child,
     stdout: Receiver<Vec<u8>>,
     stderr: Arc<Mutex<Vec<u8>>>,
+    /// Disconnects when its stderr reaches EOF.
+    stderr_eof: Receiver<()>,
     repro: Vec<String>,
 }
 
@@ -265,7 +267,10 @@ impl Process {
                 Ok(_) => drop(lines.send(line)),
             }
         });
-        let stderr = capture(child.stderr.take().unwrap(), STDERR_KEPT).bytes;
+        let Capture {
+            bytes: stderr,
+            eof: stderr_eof,
+        } = capture(child.stderr.take().unwrap(), STDERR_KEPT);
         Process {
             repro: vec![
                 program.cargo_run_line(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
@@ -276,6 +281,7 @@ impl Process {
             child,
             stdout,
             stderr,
+            stderr_eof,
         }
     }
 
@@ -389,6 +395,14 @@ impl Process {
         String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
+    /// Everything it wrote to stderr (the last 16 KiB), once its stderr is
+    /// closed (at most `patience`): after it exited, its last line may still be
+    /// on its way from the pipe, which [`Process::stderr`] would miss.
+    pub fn stderr_when_closed(&self, patience: Duration) -> String {
+        let _ = self.stderr_eof.recv_timeout(patience);
+        self.stderr()
+    }
+
     /// Fails the test with a report about this program.
     #[track_caller]
     pub fn fail(&self, headline: String) -> ! {
@@ -495,6 +509,7 @@ pub struct Client {
     args: Vec<OsString>,
     stdin: Vec<u8>,
     deadline: Duration,
+    hold_stdin: bool,
 }
 
 impl Client {
@@ -505,6 +520,7 @@ impl Client {
             args: Vec::new(),
             stdin: Vec::new(),
             deadline: Duration::from_secs(10),
+            hold_stdin: false,
         }
     }
 
@@ -521,6 +537,13 @@ impl Client {
     /// What the client reads on stdin (then EOF).
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Client {
         self.stdin = input.into();
+        self
+    }
+
+    /// Keeps stdin open after writing it, until the client exits: the client
+    /// never reads EOF there (a user who has not finished typing).
+    pub fn hold_stdin_open(mut self) -> Client {
+        self.hold_stdin = true;
         self
     }
 
@@ -553,8 +576,14 @@ impl Client {
         let input = self.stdin.clone();
         // A client that never reads stdin must not block the harness: the
         // write happens on its own thread and fails with EPIPE when it exits.
+        let (release_stdin, held) = mpsc::channel::<()>();
+        let hold = self.hold_stdin;
         thread::spawn(move || {
             let _ = stdin.write_all(&input);
+            if hold {
+                // Returns when `release_stdin` is dropped, as `run` returns.
+                let _ = held.recv();
+            }
         });
         let stdout = capture(child.stdout.take().unwrap(), usize::MAX);
         let stderr = capture(child.stderr.take().unwrap(), usize::MAX);
@@ -566,6 +595,7 @@ impl Client {
             child.wait().expect("wait for a killed client")
         });
         let elapsed = started.elapsed();
+        drop(release_stdin);
         // Anything it left behind in its group goes too; then the pipes close.
         signal_group(pid, libc::SIGKILL);
         let drained = Instant::now() + Duration::from_secs(2);

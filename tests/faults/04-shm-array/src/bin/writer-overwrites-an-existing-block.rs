@@ -1,0 +1,56 @@
+//! Fault: the writer opens its block with O_CREAT | O_TRUNC but no O_EXCL: an
+//! existing block (another writer's, or a leftover) is cut and overwritten.
+//!
+//! replaces: shm-writer
+//! rejected-by: step1_writer_refuses_an_existing_block
+
+use std::fs::File;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU32};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use memmap2::MmapOptions;
+use rustix::fs::Mode;
+use rustix::shm;
+use shm_array::block::{block_size, DONE, HEADER_SIZE, MAGIC, READY, VERSION};
+use shm_array::event::{self, Waited};
+use shm_array::{mean, Values, WriterArgs};
+
+fn main() -> ExitCode {
+    let args = WriterArgs::parse();
+    let size = block_size(args.len).unwrap();
+    let flags = shm::OFlags::CREATE | shm::OFlags::TRUNC | shm::OFlags::RDWR; // the mistake
+    let file = File::from(
+        shm::open(format!("/{}", args.name), flags, Mode::from_raw_mode(0o600)).unwrap(),
+    );
+    file.set_len(size as u64).unwrap();
+    let map = MmapOptions::new().len(size).map_raw(&file).unwrap();
+    // SAFETY: a fresh mapping of `size` bytes, page-aligned.
+    let (header, values, state) = unsafe {
+        let ptr = map.as_mut_ptr();
+        (
+            std::slice::from_raw_parts_mut(ptr, 24),
+            std::slice::from_raw_parts_mut(ptr.add(HEADER_SIZE).cast::<f64>(), args.len as usize),
+            AtomicU32::from_ptr(ptr.add(12).cast()),
+        )
+    };
+    header[..8].copy_from_slice(&MAGIC);
+    header[8..12].copy_from_slice(&VERSION.to_ne_bytes());
+    header[16..24].copy_from_slice(&args.len.to_ne_bytes());
+    for (slot, value) in values
+        .iter_mut()
+        .zip(Values::from_seed(args.seed.unwrap_or(1)))
+    {
+        *slot = value;
+    }
+    println!("mean={}", mean(values));
+    event::signal(state, READY);
+    let deadline = Instant::now() + Duration::from_millis(args.timeout_ms);
+    let waited = event::wait_for(state, DONE, deadline, &AtomicBool::new(false));
+    let _ = shm::unlink(format!("/{}", args.name));
+    match waited {
+        Waited::Arrived => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    }
+}
