@@ -14,15 +14,19 @@
 //! report quotes it.
 
 pub mod calc;
+mod files;
 mod ports;
 mod process;
+mod relay;
 mod report;
 pub mod shm;
 mod tcp;
 mod udp;
 
+pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
 pub use ports::{RefusedTcpPort, SilentUdpPort};
 pub use process::{exited_within, Client, Process, Program, Run, Server};
+pub use relay::{Relay, RelayPlan};
 pub use report::{escape, step, Context, Failure};
 pub use tcp::{Reply, TcpConn};
 pub use udp::{EchoPeer, EchoScript, UdpConn};

@@ -57,6 +57,19 @@ impl TcpConn {
         }
     }
 
+    /// Wraps a stream the harness already holds (one a harness-side server
+    /// accepted, say), with `context` for failure reports.
+    pub fn from_stream(stream: TcpStream, context: Context) -> TcpConn {
+        stream.set_write_timeout(Some(PATIENCE)).unwrap();
+        TcpConn {
+            stream,
+            buffer: Vec::new(),
+            context,
+            transcript: Vec::new(),
+            patience: PATIENCE,
+        }
+    }
+
     /// Changes how long reads and writes wait (default [`PATIENCE`]).
     pub fn set_patience(&mut self, patience: Duration) {
         self.patience = patience;
@@ -83,6 +96,13 @@ impl TcpConn {
             };
             self.failure(what).raise();
         }
+    }
+
+    /// Sends bytes, returning the error instead of failing the test: for a
+    /// test that reads the server's reply when it closed the connection first.
+    pub fn try_send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.transcript.push(("sent", bytes.to_vec()));
+        self.stream.write_all(bytes)
     }
 
     /// Sends `line` and a `\n`.

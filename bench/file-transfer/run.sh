@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Benchmark of exercise 02: a 1 GiB upload over loopback with the reference
+# pair (file-client -> file-server), against socat copying the same file
+# through a loopback TCP socket into a file, in the same run, on the same CPUs.
+#
+# Prints the throughput of each, the ratio, and the server's peak resident
+# memory (VmHWM). The server syncs the file to disk before it answers OK, so
+# socat is timed twice: as it is, and followed by an fsync of what it wrote
+# (`sync FILE`), the fair comparison.
+#
+#   bash bench/file-transfer/run.sh            # 1 GiB, best of 3
+#   SIZE_MIB=256 RUNS=1 bash bench/file-transfer/run.sh
+#   BENCH_DIR=/tmp bash bench/file-transfer/run.sh   # files on disk instead
+#
+# The files live in /dev/shm (memory) by default: on disk, both sides measure
+# the disk, not the sockets.
+#
+# Talks only to 127.0.0.1. Every wait is bounded; everything it starts is
+# killed on exit, and its temporary directory removed.
+set -euo pipefail
+
+SIZE_MIB=${SIZE_MIB:-1024}
+RUNS=${RUNS:-3}
+LIMIT=${LIMIT:-120} # seconds, for any one transfer
+root=$(cd "$(dirname "$0")/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+case "$target" in /*) ;; *) target=$root/$target ;; esac
+bin=$target/solutions/release
+
+command -v socat >/dev/null || { apt-get install -y socat >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y socat >/dev/null; }; }
+command -v taskset >/dev/null || apt-get install -y util-linux >/dev/null
+
+echo "building the reference solution (release)..."
+(cd "$root" && cargo build -q --release -p file-transfer-solution --target-dir "$target/solutions")
+
+work=$(mktemp -d "${BENCH_DIR:-/dev/shm}/bench-file-transfer.XXXXXX")
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Two CPUs: the receiver on one, the sender on the other (or both on 0).
+cpus=$(nproc)
+server_cpu=0
+client_cpu=$((cpus > 1 ? 1 : 0))
+echo "cpu placement: receivers on cpu $server_cpu, senders on cpu $client_cpu (taskset), $cpus cpus online"
+echo "files in $(df --output=fstype "$work" | tail -1) at $work; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "making a ${SIZE_MIB} MiB file of random bytes..."
+head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$work/source.bin"
+bytes=$(stat -c %s "$work/source.bin")
+mkdir -p "$work/files"
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+now() { date +%s.%N; }
+mib_s() { python3 -c "print(f'{$bytes / 1048576 / ($2 - $1):.0f}')"; }
+
+# socat: listen, write what arrives to a file; send the file; wait for both.
+run_socat() { # $1 = "sync" to fsync the copy before the clock stops
+    local port out start end rpid
+    port=$(free_port)
+    out=$work/socat.bin
+    rm -f "$out"
+    taskset -c "$server_cpu" timeout "$LIMIT" socat -u -b 131072 "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$out,creat,trunc" &
+    rpid=$!
+    pids+=("$rpid")
+    # Wait (bounded) until it listens.
+    for _ in $(seq 200); do
+        ss -ltn "sport = :$port" | grep -q LISTEN && break
+        sleep 0.01 # polling for the listener, at most 2 s
+    done
+    start=$(now)
+    taskset -c "$client_cpu" timeout "$LIMIT" socat -u -b 131072 "OPEN:$work/source.bin" "TCP:127.0.0.1:$port"
+    wait "$rpid"
+    [ "$1" = sync ] && sync "$out"
+    end=$(now)
+    cmp -s "$out" "$work/source.bin" || { echo "socat copy differs" >&2; exit 1; }
+    mib_s "$start" "$end"
+}
+
+# The reference pair; also records the server's peak memory.
+run_pair() {
+    local start end spid addr peak
+    rm -f "$work/files/"*
+    taskset -c "$server_cpu" "$bin/file-server" --dir "$work/files" --port 0 >"$work/server.out" 2>"$work/server.err" &
+    spid=$!
+    pids+=("$spid")
+    for _ in $(seq 200); do
+        grep -q '^listening on ' "$work/server.out" && break
+        sleep 0.01 # polling for the `listening on` line, at most 2 s
+    done
+    addr=$(sed -n 's/^listening on //p' "$work/server.out")
+    [ -n "$addr" ] || { echo "file-server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
+    start=$(now)
+    taskset -c "$client_cpu" timeout "$LIMIT" "$bin/file-client" --server "$addr" "$work/source.bin" >/dev/null
+    end=$(now)
+    peak=$(awk '/VmHWM/ {print $2}' "/proc/$spid/status")
+    kill "$spid"
+    wait "$spid" 2>/dev/null || true
+    cmp -s "$work/files/source.bin" "$work/source.bin" || { echo "uploaded copy differs" >&2; exit 1; }
+    echo "$(mib_s "$start" "$end") $peak"
+}
+
+best() { sort -n | tail -1; }
+
+pair=() socat_plain=() socat_sync=() peaks=()
+for i in $(seq "$RUNS"); do
+    read -r rate peak < <(run_pair)
+    pair+=("$rate")
+    peaks+=("$peak")
+    socat_plain+=("$(run_socat nosync)")
+    socat_sync+=("$(run_socat sync)")
+    echo "run $i: reference pair ${rate} MiB/s (server VmHWM ${peak} kB), socat ${socat_plain[-1]} MiB/s, socat + fsync ${socat_sync[-1]} MiB/s"
+done
+
+p=$(printf '%s\n' "${pair[@]}" | best)
+s=$(printf '%s\n' "${socat_plain[@]}" | best)
+ss_=$(printf '%s\n' "${socat_sync[@]}" | best)
+peak=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
+echo
+echo "file-transfer, ${SIZE_MIB} MiB over 127.0.0.1, best of $RUNS (load average now: $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo "  reference pair      ${p} MiB/s   (server peak RSS $((peak / 1024)) MiB)"
+echo "  socat               ${s} MiB/s"
+echo "  socat + fsync       ${ss_} MiB/s"
+python3 -c "print(f'  ratio to socat + fsync: {$p / $ss_:.2f}   ratio to socat: {$p / $s:.2f}')"

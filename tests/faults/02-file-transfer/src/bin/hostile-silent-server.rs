@@ -1,0 +1,10 @@
+//! Hostile fixture: `hostile::listens_but_never_answers`. The harness must fail the test within
+//! seconds and leave nothing running.
+//!
+//! replaces: file-server
+//! rejected-by: step1_server_saves_an_upload
+//! within-s: 5
+
+fn main() {
+    hostile::listens_but_never_answers()
+}
