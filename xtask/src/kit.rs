@@ -60,17 +60,26 @@ pub struct Fault {
 /// Every exercise, in folder order.
 pub fn exercises() -> Result<Vec<Exercise>, String> {
     let root = root();
+    exercise_dirs(&root)?
+        .into_iter()
+        .map(|dir| exercise(&root, dir))
+        .collect()
+}
+
+/// The folder names under `exercises/` that hold a crate, in order.
+pub fn exercise_dirs(root: &Path) -> Result<Vec<String>, String> {
     let mut dirs: Vec<String> = fs::read_dir(root.join("exercises"))
-        .map_err(|e| format!("exercises/: {e}"))?
+        .map_err(|e| format!("{}: {e}", root.join("exercises").display()))?
         .filter_map(|entry| entry.ok())
         .filter(|entry| entry.path().join("Cargo.toml").is_file())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     dirs.sort();
-    dirs.into_iter().map(|dir| exercise(&root, dir)).collect()
+    Ok(dirs)
 }
 
-fn exercise(root: &Path, dir: String) -> Result<Exercise, String> {
+/// The exercise in `root/exercises/<dir>`.
+pub fn exercise(root: &Path, dir: String) -> Result<Exercise, String> {
     let stub = root.join("exercises").join(&dir);
     let manifest = read(&stub.join("Cargo.toml"))?;
     let package =
@@ -106,12 +115,12 @@ fn exercise(root: &Path, dir: String) -> Result<Exercise, String> {
     })
 }
 
-fn read(path: &Path) -> Result<String, String> {
+pub fn read(path: &Path) -> Result<String, String> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// `name = "…"` of the `[package]` table.
-fn package_name(manifest: &str) -> Option<String> {
+pub fn package_name(manifest: &str) -> Option<String> {
     let mut in_package = false;
     for line in manifest.lines().map(str::trim) {
         if line.starts_with('[') {
@@ -126,7 +135,7 @@ fn package_name(manifest: &str) -> Option<String> {
 }
 
 /// The `name`s of the `[[test]]` tables.
-fn test_targets(manifest: &str) -> Vec<String> {
+pub fn test_targets(manifest: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut in_test = false;
     for line in manifest.lines().map(str::trim) {

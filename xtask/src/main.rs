@@ -3,6 +3,8 @@
 //! - `verify`: every reference solution passes every test (and clippy), every
 //!   test fails against the untouched stub, every fault in `tests/faults/` is
 //!   rejected by the test it names. What CI runs.
+//! - `grade`: scores a submission test by test, for a person or a grading
+//!   pipeline (Gradescope JSON, JUnit XML, text); see docs/grading.md.
 //! - `list`: the exercises, their concepts, and how many tests pass now.
 //!
 //! Exercises are discovered from the folders: `exercises/NN-name/` (the stub
@@ -10,7 +12,9 @@
 //! an exercise is adding those folders.
 
 mod cargo;
+mod grade;
 mod kit;
+mod points;
 mod verify;
 
 use std::process::ExitCode;
@@ -20,12 +24,25 @@ usage: cargo xtask <task> [options]
 
 tasks:
   verify [--exercise NAME]...   prove every solution passes, every stub fails, every fault is caught
+  grade [options]               score a submission, test by test (cargo xtask grade --help)
   list                          the exercises, their concepts, and how many tests pass now";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("verify") => verify::run(&args[1..]),
+        Some("grade") if args[1..].iter().any(|a| a == "-h" || a == "--help") => {
+            println!("{}", grade::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Some("grade") => match grade::run(&args[1..]) {
+            // No report: say so with a code of its own, apart from --require-pass's 1.
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+            result => result,
+        },
         Some("list") => kit::list(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -6,7 +6,8 @@
 //! 4. every test fails against the untouched stub;
 //! 5. every fault is rejected by the test it names (in time, where it says so),
 //!    run through the `IPC_KIT_BIN_<NAME>` override under the solution's tests;
-//! 6. no program outlives the run that started it.
+//! 6. no program outlives the run that started it;
+//! 7. `grading.toml` weighs only tests that exist (see `points.rs`).
 //!
 //! Solutions and faults are built into `target/solutions`, so they never
 //! overwrite or collide with the student's binaries in `target/debug`.
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cargo::{self, Outcome, TestRun};
 use crate::kit::{self, Exercise};
+use crate::points::{self, Points};
 
 /// Tallies checks and prints each as a table row.
 #[derive(Default)]
@@ -52,16 +54,42 @@ pub fn run(args: &[String]) -> Result<bool, String> {
     if exercises.is_empty() {
         return Err("no exercise matches".into());
     }
+    let points = Points::load(&kit::root())?;
     let solutions_dir = kit::target_dir().join("solutions");
     let mut tally = Tally::default();
+    if only.is_empty() {
+        verify_kit(&mut tally)?;
+    }
     for exercise in &exercises {
-        verify(exercise, &solutions_dir, &mut tally)?;
+        verify(exercise, &solutions_dir, &points, &mut tally)?;
+    }
+    if only.is_empty() {
+        let all: Vec<&str> = exercises.iter().map(|e| e.dir.as_str()).collect();
+        let unknown: Vec<&String> = points
+            .exercises
+            .keys()
+            .filter(|dir| !all.contains(&dir.as_str()))
+            .collect();
+        if !unknown.is_empty() {
+            tally.check(
+                false,
+                format!(
+                    "{}: sections that name no exercise: {unknown:?}",
+                    points::FILE
+                ),
+            );
+        }
     }
     println!("\n{} passed, {} failed", tally.passed, tally.failed);
     Ok(tally.failed == 0)
 }
 
-fn verify(exercise: &Exercise, solutions_dir: &Path, tally: &mut Tally) -> Result<(), String> {
+fn verify(
+    exercise: &Exercise,
+    solutions_dir: &Path,
+    points: &Points,
+    tally: &mut Tally,
+) -> Result<(), String> {
     println!("\n== {} (crate {})", exercise.dir, exercise.package);
 
     // 1. Every step has a hint.
@@ -180,6 +208,30 @@ fn verify(exercise: &Exercise, solutions_dir: &Path, tally: &mut Tally) -> Resul
         tally.check(false, "the solution's tests ran: none reported".into());
     }
 
+    // 7. The points weigh tests that exist.
+    let tests: Vec<String> = on_stub
+        .results
+        .iter()
+        .map(|(name, _)| name.clone())
+        .collect();
+    let weights = points.exercise(&exercise.dir);
+    let unknown = weights.unknown(&tests);
+    let total: f64 = weights.of(&tests).iter().sum();
+    tally.check(
+        unknown.is_empty(),
+        format!(
+            "{}: {} points over {} tests{}",
+            points::FILE,
+            points::round(total),
+            tests.len(),
+            if unknown.is_empty() {
+                String::new()
+            } else {
+                format!(" (weighs tests that do not exist: {unknown:?})")
+            }
+        ),
+    );
+
     // 5. Every fault is rejected by the test it names.
     let Some((_, faults)) = &exercise.faults else {
         tally.check(false, format!("no faults in tests/faults/{}", exercise.dir));
@@ -227,6 +279,38 @@ fn verify(exercise: &Exercise, solutions_dir: &Path, tally: &mut Tally) -> Resul
         }
         leftovers(tally, &format!("fault {}", fault.bin));
     }
+    Ok(())
+}
+
+/// The kit's own tools have tests of their own: the harness against hostile
+/// programs, xtask's grading against golden reports.
+fn verify_kit(tally: &mut Tally) -> Result<(), String> {
+    println!("\n== the kit itself");
+    for package in ["harness", "xtask"] {
+        let run = cargo::test(package, None, None, &[], &[])?;
+        let failed: Vec<&str> = run
+            .results
+            .iter()
+            .filter(|(_, outcome)| *outcome == Outcome::Failed)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let ok = failed.is_empty() && !run.build_failed && !run.passed().is_empty();
+        if !ok {
+            print_tail(&run.output, 40);
+        }
+        let failures = match failed.len() {
+            0 => String::new(),
+            n => format!(", {n} fail: {failed:?}"),
+        };
+        tally.check(
+            ok,
+            format!(
+                "{package}: its own {} tests pass{failures}",
+                run.passed().len()
+            ),
+        );
+    }
+    leftovers(tally, "the kit's own tests");
     Ok(())
 }
 

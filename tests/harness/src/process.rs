@@ -405,7 +405,12 @@ impl Process {
 
     /// Fails the test with a report about this program.
     #[track_caller]
-    pub fn fail(&self, headline: String) -> ! {
+    pub fn fail(&mut self, headline: String) -> ! {
+        // A program that has exited may still have its last words (a panic
+        // message) in the pipe: let the capture thread read them first.
+        if let Ok(Some(_)) = self.child.try_wait() {
+            let _ = self.stderr_eof.recv_timeout(Duration::from_secs(1));
+        }
         Failure::new(headline).context(&self.context()).raise()
     }
 

@@ -1,0 +1,277 @@
+//! `cargo xtask grade`, run as a grading pipeline runs it, its reports
+//! compared whole with golden files in `tests/golden/`.
+//!
+//! - a kit of five tiny exercises (`tests/fixtures/kit`) and a submission
+//!   (`tests/fixtures/submission`) in which one exercise grades normally, one
+//!   does not compile, one hangs and runs out of time, one is missing, one
+//!   names a dependency that does not exist;
+//! - the same, interrupted with SIGINT while a test hangs;
+//! - exercise 01 of this kit, untouched stub: 0 everywhere, every test says why;
+//! - exercise 01 with the reference solution as the submission: full marks.
+//!
+//! Reports hold nothing that depends on timing; what depends on the machine
+//! (the scratch folder's path, the ports the harness picked, line numbers of
+//! the kit's sources) is replaced by a placeholder before comparing. After a
+//! deliberate change to a report (new wording, changed latency tests):
+//! `UPDATE_GOLDEN=1 cargo test -p xtask --test grade`, then review the diff.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+
+/// The kit's root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A folder of this test's own under cargo's target directory.
+fn work(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("grade")
+        .join(name)
+}
+
+fn xtask(args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command.args(args).stdin(Stdio::null());
+    // Set on purpose: grading must not let it change what the tests run.
+    command.env("IPC_KIT_BIN_LATENCY_SERVER", "/bin/true");
+    command.output().expect("xtask runs")
+}
+
+/// Grades and returns the report; fails the test unless grade exited `code`.
+fn grade(work_dir: &Path, format: &str, args: &[&str], code: i32) -> String {
+    std::fs::create_dir_all(work_dir).unwrap();
+    let out = work_dir.join(format!("report.{format}"));
+    let _ = std::fs::remove_file(&out);
+    let mut all = vec!["grade", "--format", format, "--out", out.to_str().unwrap()];
+    all.extend(["--work-dir", work_dir.to_str().unwrap()]);
+    all.extend(args);
+    let output = xtask(&all);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "xtask {all:?}\nstderr:\n{stderr}"
+    );
+    std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no report ({e}); stderr:\n{stderr}"))
+}
+
+/// Compares `report` with `tests/golden/<name>` once normalized (or writes
+/// it, with UPDATE_GOLDEN=1).
+fn golden(name: &str, report: &str, work_dir: &Path) {
+    let report = normalize(report, work_dir);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &report).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if report != expected {
+        let actual = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("grade")
+            .join(name);
+        std::fs::write(&actual, &report).unwrap();
+        panic!(
+            "the report differs from {} (the new one is in {}; `diff` them, and if the change is \
+             deliberate, run with UPDATE_GOLDEN=1)",
+            path.display(),
+            actual.display()
+        );
+    }
+}
+
+/// The scratch folder as `<work>`, ports as `PORT`, `file.rs:12:5` as
+/// `file.rs:L:C`, and the harness's `stderr of …` tails left out: the harness
+/// reads a program's stderr on a thread of its own, and a report may be made
+/// before that thread has read a program's last words.
+fn normalize(report: &str, work_dir: &Path) -> String {
+    let mut kept = Vec::new();
+    let mut in_stderr = false;
+    for line in report.lines() {
+        if in_stderr && line.starts_with("    |") {
+            continue;
+        }
+        in_stderr = false;
+        if let Some(rest) = line.strip_prefix("  stderr of ") {
+            let program = rest.split([' ', ':']).next().unwrap_or_default();
+            kept.push(format!(
+                "  stderr of {program}: (left out of golden reports)"
+            ));
+            in_stderr = true;
+        } else {
+            kept.push(line.to_string());
+        }
+    }
+    let text = kept.join("\n") + "\n";
+    let text = text.replace(work_dir.to_str().unwrap(), "<work>");
+    let text = digits_after(&text, "127.0.0.1:", "PORT");
+    let text = digits_after(&text, "]:", "PORT");
+    digits_after(&digits_after(&text, ".rs:", "L"), ".rs:L:", "C")
+}
+
+fn digits_after(text: &str, prefix: &str, placeholder: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        let (before, after) = rest.split_at(at + prefix.len());
+        out.push_str(before);
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 {
+            out.push_str(placeholder);
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn broken_and_hung_exercises_score_zero_and_the_others_still_score() {
+    let work_dir = work("fixture");
+    let kit = fixtures().join("kit");
+    let submission = fixtures().join("submission");
+    let report = grade(
+        &work_dir,
+        "json",
+        &[
+            "--kit",
+            kit.to_str().unwrap(),
+            "--submission",
+            submission.to_str().unwrap(),
+            "--test-timeout-s",
+            "2",
+            "--timeout-s",
+            "4",
+        ],
+        0,
+    );
+    golden("fixture.json", &report, &work_dir);
+}
+
+#[test]
+fn an_interrupted_grading_still_writes_its_report() {
+    let work_dir = work("interrupted");
+    std::fs::create_dir_all(&work_dir).unwrap();
+    let out = work_dir.join("report.json");
+    let _ = std::fs::remove_file(&out);
+    let kit = fixtures().join("kit");
+    let submission = fixtures().join("submission");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["grade", "--format", "json", "--out", out.to_str().unwrap()])
+        .args([
+            "--work-dir",
+            work_dir.to_str().unwrap(),
+            "--kit",
+            kit.to_str().unwrap(),
+        ])
+        .args([
+            "--submission",
+            submission.to_str().unwrap(),
+            "--exercise",
+            "sleeper",
+            "--exercise",
+            "adder",
+        ])
+        .args(["--test-timeout-s", "60", "--require-pass"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt it while it waits on the hung test: an event, not a clock.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.contains("step2_hang") {
+        line.clear();
+    }
+    assert!(
+        line.contains("step2_hang"),
+        "grade never reached the hung test"
+    );
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the report is written; --require-pass fails it"
+    );
+    let report = std::fs::read_to_string(&out).expect("a report");
+    golden("interrupted.json", &report, &work_dir);
+}
+
+/// The two gradings of exercise 01 share one scratch workspace (and its
+/// build): one at a time.
+static LATENCY: Mutex<()> = Mutex::new(());
+
+#[test]
+fn the_untouched_stub_scores_zero_and_says_why_for_every_test() {
+    let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+    let work_dir = work("latency");
+    let report = grade(
+        &work_dir,
+        "junit",
+        &["--exercise", "latency", "--require-pass"],
+        1,
+    );
+    let tests = report.matches("<testcase ").count();
+    assert!(
+        tests > 0 && report.matches("<failure message=\"").count() == tests,
+        "{report}"
+    );
+    assert!(
+        !report.contains("<failure message=\"\""),
+        "a failure without a reason:\n{report}"
+    );
+    golden("latency-stub.xml", &report, &work_dir);
+}
+
+#[test]
+fn the_reference_solution_scores_full_marks() {
+    let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+    let work_dir = work("latency");
+    // A submission made of the solution's code and manifest, as a student's
+    // checkout would hold them.
+    let submission = work("solution-submission");
+    let theirs = submission.join("exercises/01-latency");
+    let _ = std::fs::remove_dir_all(&submission);
+    let solution = root().join("solutions/01-latency");
+    copy(&solution.join("src"), &theirs.join("src"));
+    std::fs::copy(solution.join("Cargo.toml"), theirs.join("Cargo.toml")).unwrap();
+    let args = [
+        "--exercise",
+        "latency",
+        "--require-pass",
+        "--submission",
+        submission.to_str().unwrap(),
+    ];
+    let report = grade(&work_dir, "text", &args, 0);
+    golden("latency-solution.txt", &report, &work_dir);
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
