@@ -14,6 +14,7 @@
 //! report quotes it.
 
 pub mod calc;
+pub mod chat;
 mod files;
 mod ports;
 mod process;

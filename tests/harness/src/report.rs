@@ -23,6 +23,12 @@ pub fn step(number: u32, what: &str) {
     STEP.with(|s| *s.borrow_mut() = Some((number, what.to_string())));
 }
 
+/// The step the current thread's test named, to name it again in a thread
+/// the test starts (the step is kept per thread).
+pub(crate) fn current_step() -> Option<(u32, String)> {
+    STEP.with(|s| s.borrow().clone())
+}
+
 pub(crate) fn current_step_text() -> String {
     STEP.with(|s| match &*s.borrow() {
         Some((n, what)) => format!("README step {n}: {what}"),

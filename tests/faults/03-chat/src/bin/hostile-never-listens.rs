@@ -1,0 +1,10 @@
+//! Hostile fixture: `hostile::never_listens`. The harness must fail the test within
+//! seconds and leave nothing running.
+//!
+//! replaces: chat-server
+//! rejected-by: step1_a_message_reaches_every_other_member_once
+//! within-s: 5
+
+fn main() {
+    hostile::never_listens()
+}
