@@ -23,20 +23,23 @@ cpus=$(nproc)
 if [ "$cpus" -ge 2 ]; then server_cpu=0; client_cpu=1; else server_cpu=0; client_cpu=0; fi
 echo "machine: $cpus CPUs, $(uname -r); servers on CPU $server_cpu, clients on CPU $client_cpu; $count round trips per case"
 
-# Starts a server pinned to its CPU and prints the port from its `listening on` line.
+# Starts a server pinned to its CPU, in this shell (so the cleanup trap knows
+# its pid), and sets $port from its `listening on` line.
 start_server() {
-    taskset -c "$server_cpu" "$@" > "$work/out" 2>/dev/null &
+    local out="$work/server-${#pids[@]}.out"
+    taskset -c "$server_cpu" "$@" > "$out" 2>/dev/null &
     pids+=($!)
+    port=
     for _ in $(seq 100); do
-        line=$(head -n1 "$work/out" 2>/dev/null || true)
-        [ -n "$line" ] && { echo "${line##*:}"; return; }
+        line=$(head -n1 "$out" 2>/dev/null || true)
+        [ -n "$line" ] && { port=${line##*:}; return; }
         sleep 0.05  # polling for the line, bounded at 5 s
     done
-    echo "server did not start" >&2; exit 1
+    echo "server did not start: $*" >&2; exit 1
 }
 
-c_port=$(start_server "$work/pingpong" server)
-rust_port=$(start_server "$bin/latency-server" --port 0)
+start_server "$work/pingpong" server; c_port=$port
+start_server "$bin/latency-server" --port 0; rust_port=$port
 
 printf '%-8s %-12s %10s %10s\n' size pair p50_us p99_us
 for size in 10 10000; do
