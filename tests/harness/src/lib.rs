@@ -16,6 +16,7 @@
 pub mod calc;
 pub mod chat;
 mod files;
+pub mod http;
 mod ports;
 mod process;
 mod relay;
