@@ -6,28 +6,19 @@
 //! rejected-by: step3_reader_started_before_the_writer
 
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
-use shm_array::block::{shm_path, DONE, HEADER_SIZE, READY};
-use shm_array::event::{self, Waited};
-use shm_array::{mean, ReaderArgs, ReaderBlock};
+use shm_array::block::{shm_path, HEADER_SIZE};
+use shm_array::{ReaderArgs, ReaderBlock};
+use shm_array_faults::{deadline, main_of, read_and_mark_done, wait_until_published};
 
 fn main() -> ExitCode {
-    let args = ReaderArgs::parse();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::from(1)
-        }
-    }
+    main_of(run)
 }
 
 fn run(args: &ReaderArgs) -> Result<(), String> {
-    let deadline = Instant::now() + Duration::from_millis(args.timeout_ms);
+    let deadline = deadline(args.timeout_ms);
     let block = loop {
         if let Ok(meta) = std::fs::metadata(shm_path(&args.name)) {
             if meta.len() < HEADER_SIZE as u64 {
@@ -45,13 +36,6 @@ fn run(args: &ReaderArgs) -> Result<(), String> {
         }
         thread::sleep(Duration::from_millis(2)); // pace: polling for the name
     };
-    if let Waited::TimedOut(_) =
-        event::wait_for(block.state(), READY, deadline, &AtomicBool::new(false))
-    {
-        return Err("not published".into());
-    }
-    let values = block.values()?;
-    println!("mean={}", mean(values.as_slice()));
-    event::signal(block.state(), DONE);
-    Ok(())
+    wait_until_published(&block, deadline)?;
+    read_and_mark_done(&block)
 }

@@ -7,26 +7,18 @@
 
 use std::fs::File;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
 
-use clap::Parser;
 use memmap2::MmapOptions;
-use shm_array::block::{shm_path, DONE, HEADER_SIZE, READY};
-use shm_array::event::{self, Waited};
-use shm_array::{mean, ReaderArgs, ReaderBlock};
+use shm_array::block::{shm_path, HEADER_SIZE};
+use shm_array::{mean, ReaderArgs};
+use shm_array_faults::{attach, main_of, print_mean_and_mark_done};
 
 fn main() -> ExitCode {
-    let args = ReaderArgs::parse();
-    let deadline = Instant::now() + Duration::from_millis(args.timeout_ms);
-    let Ok(block) = ReaderBlock::wait_until_found(&args.name, deadline) else {
-        return ExitCode::from(1);
-    };
-    if let Waited::TimedOut(_) =
-        event::wait_for(block.state(), READY, deadline, &AtomicBool::new(false))
-    {
-        return ExitCode::from(1);
-    }
+    main_of(run)
+}
+
+fn run(args: &ReaderArgs) -> Result<(), String> {
+    let block = attach(args)?;
     let file = File::open(shm_path(&args.name)).unwrap();
     let header = MmapOptions::new()
         .len(HEADER_SIZE)
@@ -43,7 +35,6 @@ fn main() -> ExitCode {
     let values = unsafe {
         std::slice::from_raw_parts(map.as_ptr().add(HEADER_SIZE).cast::<f64>(), len as usize)
     };
-    println!("mean={}", mean(values));
-    event::signal(block.state(), DONE);
-    ExitCode::SUCCESS
+    print_mean_and_mark_done(&block, mean(values));
+    Ok(())
 }

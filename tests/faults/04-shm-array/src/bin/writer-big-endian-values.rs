@@ -6,19 +6,19 @@
 
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
 
-use clap::Parser;
-use shm_array::block::{DONE, READY};
-use shm_array::event::{self, Waited};
+use shm_array::block::READY;
+use shm_array::event;
 use shm_array::{mean, Values, WriterArgs, WriterBlock};
+use shm_array_faults::{seed, wait_for_reader, writer_main};
 
 fn main() -> ExitCode {
-    let args = WriterArgs::parse();
-    let Ok(mut block) = WriterBlock::create(&args.name, args.len) else {
-        return ExitCode::from(1);
-    };
-    let values: Vec<f64> = Values::from_seed(args.seed.unwrap_or(1))
+    writer_main(run)
+}
+
+fn run(args: &WriterArgs, stop: &AtomicBool) -> Result<(), String> {
+    let mut block = WriterBlock::create(&args.name, args.len)?;
+    let values: Vec<f64> = Values::from_seed(seed(args))
         .take(args.len as usize)
         .collect();
     for (slot, value) in block.values_mut().iter_mut().zip(&values) {
@@ -26,9 +26,5 @@ fn main() -> ExitCode {
     }
     println!("mean={}", mean(&values));
     event::signal(block.state(), READY);
-    let deadline = Instant::now() + Duration::from_millis(args.timeout_ms);
-    match event::wait_for(block.state(), DONE, deadline, &AtomicBool::new(false)) {
-        Waited::Arrived => ExitCode::SUCCESS,
-        _ => ExitCode::from(1),
-    }
+    wait_for_reader(block.state(), args, stop)
 }

@@ -5,25 +5,17 @@
 //! rejected-by: step5_writer_times_out_without_a_reader
 
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
-use clap::Parser;
-use shm_array::block::READY;
-use shm_array::event;
-use shm_array::{mean, Values, WriterArgs, WriterBlock};
+use shm_array::{WriterArgs, WriterBlock};
+use shm_array_faults::{fill_and_publish, seed, writer_main};
 
 fn main() -> ExitCode {
-    let args = WriterArgs::parse();
-    let Ok(mut block) = WriterBlock::create(&args.name, args.len) else {
-        return ExitCode::from(1);
-    };
-    let values = block.values_mut();
-    for (slot, value) in values
-        .iter_mut()
-        .zip(Values::from_seed(args.seed.unwrap_or(1)))
-    {
-        *slot = value;
-    }
-    println!("mean={}", mean(values));
-    event::signal(block.state(), READY);
-    ExitCode::SUCCESS // the mistake: no wait for state = 2
+    writer_main(run)
+}
+
+fn run(args: &WriterArgs, _stop: &AtomicBool) -> Result<(), String> {
+    let mut block = WriterBlock::create(&args.name, args.len)?;
+    fill_and_publish(&mut block, seed(args));
+    Ok(()) // the mistake: no wait for state = 2
 }

@@ -7,18 +7,20 @@
 use std::fs::File;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU32};
-use std::time::{Duration, Instant};
 
-use clap::Parser;
 use memmap2::MmapOptions;
 use rustix::fs::Mode;
 use rustix::shm;
-use shm_array::block::{block_size, DONE, HEADER_SIZE, MAGIC, READY, VERSION};
-use shm_array::event::{self, Waited};
-use shm_array::{mean, Values, WriterArgs};
+use shm_array::block::{block_size, HEADER_SIZE, MAGIC, READY, VERSION};
+use shm_array::event;
+use shm_array::{mean, WriterArgs};
+use shm_array_faults::{fill, seed, wait_for_reader, writer_main};
 
 fn main() -> ExitCode {
-    let args = WriterArgs::parse();
+    writer_main(run)
+}
+
+fn run(args: &WriterArgs, stop: &AtomicBool) -> Result<(), String> {
     let size = block_size(args.len).unwrap();
     let flags = shm::OFlags::CREATE | shm::OFlags::TRUNC | shm::OFlags::RDWR; // the mistake
     let file = File::from(
@@ -38,19 +40,10 @@ fn main() -> ExitCode {
     header[..8].copy_from_slice(&MAGIC);
     header[8..12].copy_from_slice(&VERSION.to_ne_bytes());
     header[16..24].copy_from_slice(&args.len.to_ne_bytes());
-    for (slot, value) in values
-        .iter_mut()
-        .zip(Values::from_seed(args.seed.unwrap_or(1)))
-    {
-        *slot = value;
-    }
+    fill(values, seed(args));
     println!("mean={}", mean(values));
     event::signal(state, READY);
-    let deadline = Instant::now() + Duration::from_millis(args.timeout_ms);
-    let waited = event::wait_for(state, DONE, deadline, &AtomicBool::new(false));
+    let waited = wait_for_reader(state, args, stop);
     let _ = shm::unlink(format!("/{}", args.name));
-    match waited {
-        Waited::Arrived => ExitCode::SUCCESS,
-        _ => ExitCode::from(1),
-    }
+    waited
 }

@@ -6,15 +6,10 @@
 //! replaces: http-server
 //! rejected-by: step1_date_is_an_imf_fixdate_of_now
 
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::thread;
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
-use clap::Parser;
-use http_server::connection::{self, IDLE_LIMIT};
 use http_server::response::{http_date, Response};
-use http_server::{site, Args};
+use http_server_faults::serve_encoded;
 
 /// The response, stamped with the wall clock of UTC+1: the mistake.
 fn bytes(response: &Response) -> Vec<u8> {
@@ -22,20 +17,6 @@ fn bytes(response: &Response) -> Vec<u8> {
     response.to_bytes(&http_date(paris))
 }
 
-fn handle(mut stream: TcpStream) {
-    let deadline = Instant::now() + IDLE_LIMIT;
-    let Some(response) = connection::respond(&mut stream, deadline, site::route) else {
-        return;
-    };
-    let _ = stream.write_all(&bytes(&response));
-    connection::close(stream);
-}
-
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || handle(stream));
-    }
+    serve_encoded(bytes);
 }

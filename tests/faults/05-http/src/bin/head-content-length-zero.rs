@@ -4,31 +4,20 @@
 //! replaces: http-server
 //! rejected-by: step4_head_gets_the_get_headers_without_a_body
 
-use std::net::TcpListener;
-use std::thread;
-
-use clap::Parser;
 use http_server::request::Request;
 use http_server::response::Response;
-use http_server::{connection, site, Args};
+use http_server::site;
+use http_server_faults::serve_site;
 
 /// HEAD with the length of the body it does not send: the mistake.
 fn route(request: &Request) -> Response {
-    let response = site::route(request);
+    let mut response = site::route(request);
     if request.method == "HEAD" {
-        return Response {
-            body: String::new(),
-            ..response
-        };
+        response.body.clear();
     }
     response
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || connection::handle(stream, route));
-    }
+    serve_site(route);
 }

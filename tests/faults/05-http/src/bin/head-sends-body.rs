@@ -3,13 +3,10 @@
 //! replaces: http-server
 //! rejected-by: step4_head_gets_the_get_headers_without_a_body
 
-use std::net::TcpListener;
-use std::thread;
-
-use clap::Parser;
 use http_server::request::Request;
 use http_server::response::Response;
-use http_server::{connection, site, Args};
+use http_server::site;
+use http_server_faults::serve_site;
 
 /// HEAD taken for GET: the mistake.
 fn route(request: &Request) -> Response {
@@ -23,10 +20,5 @@ fn route(request: &Request) -> Response {
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || connection::handle(stream, route));
-    }
+    serve_site(route);
 }

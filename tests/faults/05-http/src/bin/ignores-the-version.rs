@@ -4,16 +4,9 @@
 //! replaces: http-server
 //! rejected-by: step3_http_2_gets_505
 
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::thread;
-use std::time::{Instant, SystemTime};
-
-use clap::Parser;
-use http_server::connection::IDLE_LIMIT;
-use http_server::request::{read_head, Head, Request};
-use http_server::response::{http_date, Response, Status};
-use http_server::{connection, site, Args};
+use http_server::request::Request;
+use http_server::response::Status;
+use http_server_faults::{read_head, serve_heads};
 
 /// The parse, with any major version let through: the mistake.
 fn parse(head: &[u8]) -> Result<Request<'_>, Status> {
@@ -36,24 +29,6 @@ fn parse(head: &[u8]) -> Result<Request<'_>, Status> {
     }
 }
 
-fn handle(mut stream: TcpStream) {
-    let deadline = Instant::now() + IDLE_LIMIT;
-    let Ok(Head::Complete(head)) = read_head(&mut stream, deadline) else {
-        return;
-    };
-    let response = match parse(&head) {
-        Ok(request) => site::route(&request),
-        Err(status) => Response::error(status),
-    };
-    let _ = stream.write_all(&response.to_bytes(&http_date(SystemTime::now())));
-    connection::close(stream);
-}
-
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || handle(stream));
-    }
+    serve_heads(read_head, parse);
 }

@@ -6,14 +6,13 @@
 //! rejected-by: step1_every_response_has_the_four_headers
 
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::thread;
+use std::net::TcpStream;
 use std::time::{Instant, SystemTime};
 
-use clap::Parser;
 use http_server::connection::{self, IDLE_LIMIT};
 use http_server::response::http_date;
-use http_server::{site, Args};
+use http_server::site;
+use http_server_faults::serve;
 
 fn handle(mut stream: TcpStream) {
     // The mistake: a loop over requests, where one request was promised.
@@ -32,10 +31,5 @@ fn handle(mut stream: TcpStream) {
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || handle(stream));
-    }
+    serve(handle);
 }

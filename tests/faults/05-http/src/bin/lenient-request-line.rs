@@ -5,19 +5,12 @@
 //! replaces: http-server
 //! rejected-by: step3_garbage_gets_400
 
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::thread;
-use std::time::{Instant, SystemTime};
+use http_server::request::Request;
+use http_server::response::Status;
+use http_server_faults::{read_head, serve_heads};
 
-use clap::Parser;
-use http_server::connection::IDLE_LIMIT;
-use http_server::request::{read_head, Head, Request};
-use http_server::response::http_date;
-use http_server::{connection, site, Args};
-
-/// The lenient parse: the mistake.
-fn parse(head: &[u8]) -> Request<'_> {
+/// The lenient parse, which refuses nothing: the mistake.
+fn parse(head: &[u8]) -> Result<Request<'_>, Status> {
     let line = std::str::from_utf8(head)
         .unwrap_or("")
         .lines()
@@ -26,28 +19,13 @@ fn parse(head: &[u8]) -> Request<'_> {
     let mut parts = line.split_whitespace();
     let method = parts.next().unwrap_or("GET");
     let target = parts.next().unwrap_or("/");
-    Request {
+    Ok(Request {
         method,
         target,
         version: (1, 1),
-    }
-}
-
-fn handle(mut stream: TcpStream) {
-    let deadline = Instant::now() + IDLE_LIMIT;
-    let Ok(Head::Complete(head)) = read_head(&mut stream, deadline) else {
-        return;
-    };
-    let response = site::route(&parse(&head));
-    let _ = stream.write_all(&response.to_bytes(&http_date(SystemTime::now())));
-    connection::close(stream);
+    })
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || handle(stream));
-    }
+    serve_heads(read_head, parse);
 }

@@ -5,29 +5,22 @@
 //! replaces: http-server
 //! rejected-by: step6_a_silent_client_does_not_hold_up_50_others
 
-use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::time::{Duration, Instant, SystemTime};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
-use clap::Parser;
-use http_server::response::http_date;
-use http_server::{connection, site, Args};
+use http_server::{connection, site};
+use http_server_faults::{answer, listen};
 
 fn handle(mut stream: TcpStream) {
     // The mistake: a short deadline instead of a thread of its own.
     let deadline = Instant::now() + Duration::from_secs(1);
-    let Some(response) = connection::respond(&mut stream, deadline, site::route) else {
-        return;
-    };
-    let _ = stream.write_all(&response.to_bytes(&http_date(SystemTime::now())));
-    connection::close(stream);
+    if let Some(response) = connection::respond(&mut stream, deadline, site::route) {
+        answer(stream, &response);
+    }
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
+    for stream in listen().incoming().flatten() {
         handle(stream);
     }
 }

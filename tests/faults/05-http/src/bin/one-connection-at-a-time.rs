@@ -5,16 +5,11 @@
 //! replaces: http-server
 //! rejected-by: step6_a_silent_client_does_not_hold_up_50_others
 
-use std::net::TcpListener;
-
-use clap::Parser;
-use http_server::{connection, site, Args};
+use http_server::{connection, site};
+use http_server_faults::listen;
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
+    for stream in listen().incoming().flatten() {
         // The mistake: no thread per connection.
         connection::handle(stream, site::route);
     }

@@ -5,38 +5,24 @@
 //! replaces: http-server
 //! rejected-by: step5_request_split_by_a_pause_is_served
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::thread;
-use std::time::SystemTime;
+use std::io::Read;
+use std::net::TcpStream;
 
-use clap::Parser;
-use http_server::request::Request;
-use http_server::response::{http_date, Response};
-use http_server::{connection, site, Args};
+use http_server::request::Head;
+use http_server_faults::{parse, serve_heads};
 
-fn handle(mut stream: TcpStream) {
+/// One read taken for the whole head: the mistake. Whatever came is parsed
+/// as if the blank line had come too.
+fn read_once(stream: &mut TcpStream) -> Head {
     let mut buffer = [0u8; 4096];
     let Ok(n) = stream.read(&mut buffer) else {
-        return;
+        return Head::Incomplete;
     };
-    // The mistake: one read is not a request. Whatever came is parsed as if
-    // the blank line had come too.
     let mut head = buffer[..n].to_vec();
     head.extend_from_slice(b"\r\n\r\n");
-    let response = match Request::parse(&head) {
-        Ok(request) => site::route(&request),
-        Err(status) => Response::error(status),
-    };
-    let _ = stream.write_all(&response.to_bytes(&http_date(SystemTime::now())));
-    connection::close(stream);
+    Head::Complete(head)
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || handle(stream));
-    }
+    serve_heads(read_once, parse);
 }

@@ -4,13 +4,10 @@
 //! replaces: http-server
 //! rejected-by: step2_unknown_paths_get_404
 
-use std::net::TcpListener;
-use std::thread;
-
-use clap::Parser;
 use http_server::request::Request;
 use http_server::response::Response;
-use http_server::{connection, site, Args};
+use http_server::site;
+use http_server_faults::serve_site;
 
 /// Routes by prefix: the mistake.
 fn route(request: &Request) -> Response {
@@ -28,10 +25,5 @@ fn route(request: &Request) -> Response {
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || connection::handle(stream, route));
-    }
+    serve_site(route);
 }

@@ -4,13 +4,10 @@
 //! replaces: http-server
 //! rejected-by: step2_query_strings_are_ignored
 
-use std::net::TcpListener;
-use std::thread;
-
-use clap::Parser;
 use http_server::request::Request;
 use http_server::response::{Response, Status};
-use http_server::{connection, site, Args};
+use http_server::site;
+use http_server_faults::serve_site;
 
 /// The route of the whole target: the mistake.
 fn route(request: &Request) -> Response {
@@ -21,10 +18,5 @@ fn route(request: &Request) -> Response {
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || connection::handle(stream, route));
-    }
+    serve_site(route);
 }

@@ -4,46 +4,25 @@
 //! replaces: http-server
 //! rejected-by: step5_a_16_kib_header_gets_431
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::thread;
-use std::time::SystemTime;
+use std::io::Read;
+use std::net::TcpStream;
 
-use clap::Parser;
-use http_server::request::Request;
-use http_server::response::{http_date, Response};
-use http_server::{connection, site, Args};
-
-fn handle(mut stream: TcpStream) {
-    let Some(head) = read_until_blank_line(&mut stream) else {
-        return;
-    };
-    let response = match Request::parse(&head) {
-        Ok(request) => site::route(&request),
-        Err(status) => Response::error(status),
-    };
-    let _ = stream.write_all(&response.to_bytes(&http_date(SystemTime::now())));
-    connection::close(stream);
-}
+use http_server::request::Head;
+use http_server_faults::{parse, serve_heads};
 
 /// Reads until the blank line, with no limit: the mistake.
-fn read_until_blank_line(stream: &mut TcpStream) -> Option<Vec<u8>> {
+fn read_until_blank_line(stream: &mut TcpStream) -> Head {
     let mut head = Vec::new();
     let mut chunk = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
         match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
+            Ok(0) | Err(_) => return Head::Incomplete,
             Ok(n) => head.extend_from_slice(&chunk[..n]),
         }
     }
-    Some(head)
+    Head::Complete(head)
 }
 
 fn main() {
-    let args = Args::parse();
-    let listener = TcpListener::bind((args.host.as_str(), args.port)).unwrap();
-    println!("listening on {}", listener.local_addr().unwrap());
-    for stream in listener.incoming().flatten() {
-        thread::spawn(move || handle(stream));
-    }
+    serve_heads(read_until_blank_line, parse);
 }
