@@ -111,10 +111,12 @@ fn a_server_that_prints_a_wrong_first_line_is_told_what_was_expected() {
 
 #[test]
 fn a_silent_server_gives_no_response_not_a_hang() {
-    let held = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let addr = held.local_addr().unwrap();
-    let _tcp = TcpListener::bind(addr).unwrap();
-    let line = format!("echo listening on {addr}; exec sleep 60");
+    // The ports are held by the test, so the "server" only has to print them.
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let line = format!(
+        "echo listening on {}; exec sleep 60",
+        udp.local_addr().unwrap()
+    );
     let (report, took) = report_of(|| {
         let server = Server::start(sh(), &["-c", &line, "sh"]);
         let mut conn = UdpConn::to(&server);
@@ -124,6 +126,13 @@ fn a_silent_server_gives_no_response_not_a_hang() {
     assert!(report.contains("no response within"), "{report}");
     assert!(report.contains("nc -u 127.0.0.1"), "{report}");
 
+    // A TCP listener that never accepts: the kernel completes the connection
+    // into its backlog, and nobody reads or answers.
+    let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+    let line = format!(
+        "echo listening on {}; exec sleep 60",
+        tcp.local_addr().unwrap()
+    );
     let (report, _) = report_of(|| {
         let server = Server::start(sh(), &["-c", &line, "sh"]);
         let mut conn = TcpConn::to(&server, "nc {addr}");
