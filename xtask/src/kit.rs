@@ -240,7 +240,10 @@ impl Exercise {
 /// `cargo xtask list`.
 pub fn list() -> Result<bool, String> {
     let exercises = exercises()?;
-    println!("{:<18} {:<8} concepts", "exercise", "passing");
+    println!(
+        "{:<18} {:<14} {:<8} concepts",
+        "exercise", "crate", "passing"
+    );
     for exercise in &exercises {
         let mut passed = 0;
         let mut total = 0;
@@ -256,13 +259,14 @@ pub fn list() -> Result<bool, String> {
         };
         let concepts = exercise.concepts();
         println!(
-            "{:<18} {:<8} {}",
+            "{:<18} {:<14} {:<8} {}",
             exercise.dir,
+            exercise.package,
             passing,
-            truncate(&concepts, 90)
+            truncate(&concepts, 80)
         );
     }
-    println!("\nTry one: cargo test -p <crate> (the exercise's crate is its folder name without the number).");
+    println!("\nTry one: cargo test -p <crate>, and read the exercise's README.md.");
     Ok(true)
 }
 
