@@ -129,6 +129,7 @@ impl ScriptedServer {
                     "nc -l 127.0.0.1 {}    # play the server yourself: type its lines",
                     addr.port()
                 )],
+                ..Context::default()
             };
             let Some(stream) = accept(&listener, &stop) else {
                 return false;

@@ -13,23 +13,35 @@
 //! Every test starts by naming its README step with [`step`], and every failure
 //! report quotes it.
 
+#[cfg(not(target_os = "linux"))]
+compile_error!(
+    "ipc-kit's harness runs on Linux only (it uses pidfds, prctl and /proc): \
+     on Windows use WSL2, on macOS a Linux container or VM"
+);
+
 pub mod calc;
+mod capture;
 pub mod chat;
+mod contain;
 mod files;
 pub mod http;
 mod ports;
 mod process;
 mod relay;
 mod report;
+mod sandbox;
 pub mod shm;
 mod tcp;
 mod udp;
 
+pub use capture::{LINE_CAP, STDOUT_LIMIT};
+pub use contain::MEMORY_CEILING;
 pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
 pub use ports::{RefusedTcpPort, SilentUdpPort};
 pub use process::{exited_within, Client, Process, Program, Run, Server};
 pub use relay::{Relay, RelayPlan};
 pub use report::{escape, step, Context, Failure};
+pub use sandbox::{hand_over, scratch_dir, REQUIRE_BIN_VAR, SANDBOX_VAR};
 pub use tcp::{Reply, TcpConn};
 pub use udp::{EchoPeer, EchoScript, UdpConn};
 

@@ -1,29 +1,42 @@
 //! Running the programs under test: servers that stay up for a test, and
 //! clients that run to completion. Both under deadlines, both cleaned up.
 //!
-//! Every program starts in its own process group, so the harness can stop it
-//! and anything it started with one signal to the group. On Linux it also gets
-//! `PR_SET_PDEATHSIG`: if the test thread that started it ends without cleaning
-//! up (a killed test run), the kernel kills it, so no server outlives its test
-//! and holds a port. That signal fires when the spawning *thread* ends, which is
-//! why servers are started by the test that uses them, never kept in a static.
+//! Every program starts in its own process group and is registered with
+//! [`crate::contain`], which finds and kills everything it started however it
+//! detached. It also gets `PR_SET_PDEATHSIG`: if the test thread that started
+//! it ends without cleaning up (a killed test run), the kernel kills it. That
+//! signal fires when the spawning *thread* ends, which is why servers are
+//! started by the test that uses them, never kept in a static.
+//!
+//! Its output is read by [`crate::capture`], capped; its memory is watched; a
+//! server's ready line must name a socket it holds; a server that exits while
+//! its test still needs it fails that test.
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::capture::{self, flood_verdict, Next};
+use crate::contain::{self, Contained};
 use crate::report::{escape, Context, Failure};
-use crate::PATIENCE;
+use crate::{sandbox, PATIENCE};
 
-/// How much of a program's stderr a report can quote.
+/// How much of a server's stderr a report can quote.
 const STDERR_KEPT: usize = 16 * 1024;
+
+/// How much of a client's stderr a test can read (the last of it).
+const CLIENT_STDERR_KEPT: usize = 1 << 20;
+
+/// CPU seconds a program may use: far more than any test lasts, so only a
+/// program spinning in a loop that nobody stops ever meets it.
+const CPU_SECONDS: u64 = 120;
 
 /// How long a program gets to exit after SIGTERM before it gets SIGKILL.
 const GRACE: Duration = Duration::from_secs(1);
@@ -33,24 +46,30 @@ const GRACE: Duration = Duration::from_secs(1);
 #[derive(Clone, Debug)]
 pub struct Program {
     name: String,
-    path: PathBuf,
+    /// `None` under grading when the submission did not provide it.
+    path: Option<PathBuf>,
+    /// Given through `IPC_KIT_BIN_<NAME>` rather than built by cargo.
+    overridden: bool,
 }
 
 impl Program {
     /// `name` is the binary's name (`latency-server`), `built` the path cargo
-    /// gave it. The override variable wins when it is set.
+    /// gave it. The override variable wins when it is set; under grading
+    /// (`IPC_KIT_REQUIRE_BIN`) it is the only way a program is found.
     pub fn new(name: &str, built: &str) -> Program {
         let var = Program::override_var(name);
-        let path = match std::env::var_os(&var) {
+        let (path, overridden) = match std::env::var_os(&var) {
             Some(path) if !path.is_empty() => {
                 eprintln!("harness: {name} is {} (from {var})", path.to_string_lossy());
-                PathBuf::from(path)
+                (Some(PathBuf::from(path)), true)
             }
-            _ => PathBuf::from(built),
+            _ if sandbox::overrides_required() => (None, false),
+            _ => (Some(PathBuf::from(built)), false),
         };
         Program {
             name: name.to_string(),
             path,
+            overridden,
         }
     }
 
@@ -64,9 +83,16 @@ impl Program {
         &self.name
     }
 
+    fn path_text(&self) -> String {
+        match &self.path {
+            Some(path) => path.to_string_lossy().into_owned(),
+            None => format!("({} not provided)", self.name),
+        }
+    }
+
     /// The command line, for reports.
     fn command_line(&self, args: &[OsString]) -> String {
-        let mut line = self.path.to_string_lossy().into_owned();
+        let mut line = self.path_text();
         for arg in args {
             line.push(' ');
             line.push_str(&shell_quote(&arg.to_string_lossy()));
@@ -74,9 +100,14 @@ impl Program {
         line
     }
 
-    /// How a student runs this program by hand with these arguments.
+    /// How a student runs this program by hand with these arguments: through
+    /// cargo when cargo built it, by its own path when it was given through
+    /// `IPC_KIT_BIN_<NAME>` (a Python script, a C program).
     pub fn cargo_run_line(&self, args: &[String]) -> String {
-        let mut line = format!("cargo run -q --bin {} --", self.name);
+        let mut line = match (&self.path, self.overridden) {
+            (Some(path), true) => shell_quote(&path.to_string_lossy()),
+            _ => format!("cargo run -q --bin {} --", self.name),
+        };
         for arg in args {
             line.push(' ');
             line.push_str(&shell_quote(arg));
@@ -84,29 +115,67 @@ impl Program {
         line
     }
 
-    /// A command for this program that starts in its own process group and
-    /// dies with the thread that spawns it.
+    /// Fails the test when grading did not get this program from the submission.
+    fn path_or_fail(&self, command: &str) -> PathBuf {
+        match &self.path {
+            Some(path) => path.clone(),
+            None => Failure::new(format!(
+                "program {} not provided: the submission has no build of it and no executable \
+                 `bin/{}`, so every test that runs it fails",
+                self.name, self.name
+            ))
+            .with("program", command)
+            .raise(),
+        }
+    }
+
+    /// A command for this program that starts in its own process group, dies
+    /// with the thread that spawns it, and runs as grading's sandbox user when
+    /// there is one.
     fn command(&self, args: &[OsString]) -> Command {
-        let mut command = Command::new(&self.path);
+        let mut command = Command::new(self.path_or_fail(&self.command_line(args)));
         // A backtrace in the stderr tail of a report buries the panic message.
         command
             .args(args)
             .process_group(0)
             .env("RUST_BACKTRACE", "0");
-        #[cfg(target_os = "linux")]
-        {
-            // SAFETY: prctl and getppid are async-signal-safe, as pre_exec requires.
-            let parent = std::process::id() as libc::pid_t;
-            unsafe {
-                command.pre_exec(move || {
-                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                    // The parent may have died before prctl: then nobody would kill us.
-                    if libc::getppid() != parent {
-                        libc::_exit(1);
-                    }
-                    Ok(())
-                });
-            }
+        let sandboxed = sandbox::user();
+        if let Some((uid, gid)) = sandboxed {
+            // std drops the supplementary groups when root sets a uid, and runs
+            // the closure below after the switch, so PR_SET_PDEATHSIG (which a
+            // change of credentials clears) is set last.
+            command
+                .uid(uid)
+                .gid(gid)
+                .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+                .env("HOME", "/tmp");
+        }
+        // SAFETY: prctl, setrlimit and getppid are async-signal-safe, as
+        // pre_exec requires.
+        let parent = std::process::id() as libc::pid_t;
+        unsafe {
+            command.pre_exec(move || {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                let cpu = libc::rlimit {
+                    rlim_cur: CPU_SECONDS,
+                    rlim_max: CPU_SECONDS + 10,
+                };
+                libc::setrlimit(libc::RLIMIT_CPU, &cpu);
+                // Only for the sandbox user: as root it is ignored, and on a
+                // laptop it would count every thread the student owns.
+                if sandboxed.is_some() {
+                    let procs = libc::rlimit {
+                        rlim_cur: sandbox::SANDBOX_NPROC,
+                        rlim_max: sandbox::SANDBOX_NPROC,
+                    };
+                    libc::setrlimit(libc::RLIMIT_NPROC, &procs);
+                }
+                // The parent may have died before prctl: then nobody would kill us.
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
         }
         command
     }
@@ -187,55 +256,42 @@ pub(crate) fn describe_status(status: ExitStatus) -> String {
     match (status.code(), status.signal()) {
         (Some(101), _) => "exit code 101 (a panic: a todo!() not yet done, or an unwrap)".into(),
         (Some(code), _) => format!("exit code {code}"),
+        (None, Some(libc::SIGXCPU)) => format!(
+            "killed by SIGXCPU: it used more than {CPU_SECONDS} s of CPU time (a loop that never waits?)"
+        ),
         (None, Some(signal)) => format!("killed by signal {signal}"),
         (None, None) => "no exit code".into(),
     }
 }
 
-/// A pipe being copied into a buffer by a thread of its own.
-struct Capture {
-    /// The last `keep` bytes read so far.
-    bytes: Arc<Mutex<Vec<u8>>>,
-    /// Disconnects when the pipe reaches EOF.
-    eof: Receiver<()>,
-}
-
-/// Copies a pipe into a buffer that keeps its last `keep` bytes.
-fn capture(mut pipe: impl Read + Send + 'static, keep: usize) -> Capture {
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let (at_eof, eof) = mpsc::channel::<()>();
-    let sink = Arc::clone(&bytes);
-    thread::spawn(move || {
-        let _at_eof = at_eof; // dropped when the pipe ends, which `eof` sees
-        let mut chunk = [0u8; 4096];
-        while let Ok(n) = pipe.read(&mut chunk) {
-            if n == 0 {
-                break;
-            }
-            let mut kept = sink.lock().unwrap();
-            kept.extend_from_slice(&chunk[..n]);
-            if kept.len() > keep {
-                let excess = kept.len() - keep;
-                kept.drain(..excess);
-            }
-        }
-    });
-    Capture { bytes, eof }
+/// Spawns `command` contained, failing the test if it cannot start.
+fn spawn(program: &Program, command: &mut Command, line: &str) -> (Child, Contained) {
+    match contain::spawn(command) {
+        Ok(spawned) => spawned,
+        Err(err) => Failure::new(format!("could not start {}: {err}", program.name))
+            .with("program", line)
+            .raise(),
+    }
 }
 
 /// A program running in the background for the length of a test: a server, or
-/// a long-running program such as the shm writer. Dropping it stops it: SIGTERM
-/// to its process group, then SIGKILL after a grace period.
+/// a long-running program such as the shm writer. Dropping it stops it and
+/// everything it started: SIGTERM to its process group, then SIGKILL to its
+/// whole family after a grace period. Dropping it also fails the test if the
+/// harness saw it break a rule of containment (a flood on stdout, the memory
+/// ceiling, a server that exited while its test needed it).
 pub struct Process {
     program: Program,
     command: String,
     args: Vec<String>,
     child: Child,
-    stdout: Receiver<Vec<u8>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
-    /// Disconnects when its stderr reaches EOF.
-    stderr_eof: Receiver<()>,
+    contained: Contained,
+    stdout: capture::Lines,
+    stderr: capture::Capture,
     repro: Vec<String>,
+    /// Set once the test (or the harness's cleanup) waits for it to end: its
+    /// exit is then expected, not a server walking out on its test.
+    waited: Arc<AtomicBool>,
 }
 
 impl Process {
@@ -243,34 +299,18 @@ impl Process {
     pub fn spawn(program: Program, args: &[&str]) -> Process {
         let os_args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let command = program.command_line(&os_args);
-        let mut child = match program
-            .command(&os_args)
-            .stdin(Stdio::null())
+        let mut cmd = program.command(&os_args);
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-        {
-            Ok(child) => child,
-            Err(err) => Failure::new(format!("could not start {}: {err}", program.name))
-                .with("program", &command)
-                .raise(),
-        };
-        // Lines of stdout go through a channel, so that waiting for one can
-        // have a deadline; a thread keeps reading so the pipe never fills up.
-        let (lines, stdout) = mpsc::channel();
-        let mut reader = BufReader::new(child.stdout.take().unwrap());
-        thread::spawn(move || loop {
-            let mut line = Vec::new();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                // Nobody may be listening any more: keep draining regardless.
-                Ok(_) => drop(lines.send(line)),
-            }
+            .stderr(Stdio::piped());
+        let (mut child, contained) = spawn(&program, &mut cmd, &command);
+        let pid = child.id();
+        let seen = Arc::clone(&contained.seen);
+        let stdout = capture::lines(child.stdout.take().unwrap(), move || {
+            seen.lock().unwrap().push(flood_verdict());
+            signal_group(pid, libc::SIGKILL);
         });
-        let Capture {
-            bytes: stderr,
-            eof: stderr_eof,
-        } = capture(child.stderr.take().unwrap(), STDERR_KEPT);
+        let stderr = capture::tail(child.stderr.take().unwrap(), STDERR_KEPT);
         Process {
             repro: vec![
                 program.cargo_run_line(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
@@ -279,9 +319,10 @@ impl Process {
             command,
             args: args.iter().map(|a| a.to_string()).collect(),
             child,
+            contained,
             stdout,
             stderr,
-            stderr_eof,
+            waited: Arc::default(),
         }
     }
 
@@ -290,8 +331,9 @@ impl Process {
         Context {
             command: Some(self.command.clone()),
             name: Some(self.program.name.clone()),
-            stderr: Some(Arc::clone(&self.stderr)),
+            stderr: Some(Arc::clone(&self.stderr.bytes)),
             repro: self.repro.clone(),
+            seen: Some(Arc::clone(&self.contained.seen)),
         }
     }
 
@@ -315,6 +357,13 @@ impl Process {
         &self.program
     }
 
+    /// The processes it started that are still running, however they
+    /// detached (its own pid left out). Ask after it exited and before it is
+    /// dropped: "its workers are still running".
+    pub fn leftovers(&self) -> Vec<u32> {
+        self.contained.leftovers()
+    }
+
     /// The next line the program prints on stdout, without its line end.
     /// Fails the test if none comes within `patience` (`what` says what the
     /// test was waiting for), or if the program exits first.
@@ -322,18 +371,16 @@ impl Process {
         let deadline = Instant::now() + patience;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self
-                .stdout
-                .recv_timeout(left.min(Duration::from_millis(50)))
-            {
-                Ok(line) => {
+            match self.stdout.next(left.min(Duration::from_millis(50))) {
+                Next::Line(line) => {
                     let text = String::from_utf8_lossy(&line);
                     return text.trim_end_matches(['\n', '\r']).to_string();
                 }
-                Err(RecvTimeoutError::Timeout) => {
+                Next::Flooded => self.fail(flood_verdict()),
+                Next::Nothing => {
                     if let Ok(Some(status)) = self.child.try_wait() {
                         // it exited: take whatever it printed just before
-                        if let Ok(line) = self.stdout.recv_timeout(Duration::from_millis(200)) {
+                        if let Next::Line(line) = self.stdout.next(Duration::from_millis(200)) {
                             let text = String::from_utf8_lossy(&line);
                             return text.trim_end_matches(['\n', '\r']).to_string();
                         }
@@ -350,21 +397,20 @@ impl Process {
                         ));
                     }
                 }
-                Err(RecvTimeoutError::Disconnected) => {
-                    match wait_until(&mut self.child, Instant::now() + PATIENCE) {
-                        Some(status) => self.fail(format!(
-                            "it exited ({}) before printing {what}",
-                            describe_status(status)
-                        )),
-                        None => self.fail(format!("it closed its stdout before printing {what}")),
-                    }
-                }
+                Next::Closed => match wait_until(&mut self.child, Instant::now() + PATIENCE) {
+                    Some(status) => self.fail(format!(
+                        "it exited ({}) before printing {what}",
+                        describe_status(status)
+                    )),
+                    None => self.fail(format!("it closed its stdout before printing {what}")),
+                },
             }
         }
     }
 
     /// Waits for the program to exit by itself, until `patience` runs out.
     pub fn wait(&mut self, patience: Duration) -> Option<ExitStatus> {
+        self.waited.store(true, Ordering::SeqCst);
         wait_until(&mut self.child, Instant::now() + patience)
     }
 
@@ -383,6 +429,7 @@ impl Process {
     /// Sends SIGTERM to the program alone (not its group) and waits for it to
     /// exit, failing the test if it does not within `patience`.
     pub fn terminate(&mut self, patience: Duration) -> ExitStatus {
+        self.waited.store(true, Ordering::SeqCst);
         // SAFETY: kill has no memory-safety preconditions.
         unsafe {
             libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
@@ -392,14 +439,14 @@ impl Process {
 
     /// Everything it wrote to stderr so far (the last 16 KiB).
     pub fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+        String::from_utf8_lossy(&self.stderr.bytes.lock().unwrap()).into_owned()
     }
 
     /// Everything it wrote to stderr (the last 16 KiB), once its stderr is
     /// closed (at most `patience`): after it exited, its last line may still be
     /// on its way from the pipe, which [`Process::stderr`] would miss.
     pub fn stderr_when_closed(&self, patience: Duration) -> String {
-        let _ = self.stderr_eof.recv_timeout(patience);
+        self.stderr.wait_eof(Instant::now() + patience);
         self.stderr()
     }
 
@@ -409,28 +456,42 @@ impl Process {
         // A program that has exited may still have its last words (a panic
         // message) in the pipe: let the capture thread read them first.
         if let Ok(Some(_)) = self.child.try_wait() {
-            let _ = self.stderr_eof.recv_timeout(Duration::from_secs(1));
+            self.stderr
+                .wait_eof(Instant::now() + Duration::from_secs(1));
         }
         Failure::new(headline).context(&self.context()).raise()
     }
 
+    /// What the harness saw it do that fails its test, if anything.
+    fn violations(&self) -> Vec<String> {
+        self.contained.seen.lock().unwrap().clone()
+    }
+
     fn stop(&mut self) {
+        self.waited.store(true, Ordering::SeqCst);
         let pid = self.child.id();
         if let Ok(None) = self.child.try_wait() {
             signal_group(pid, libc::SIGTERM);
             if wait_until(&mut self.child, Instant::now() + GRACE).is_none() {
-                signal_group(pid, libc::SIGKILL);
-                let _ = self.child.wait();
+                self.contained.kill_all();
             }
         }
-        // Whatever else it started in its group goes too.
-        signal_group(pid, libc::SIGKILL);
+        // Whatever else it started goes too, however it detached; then its
+        // own exit status is collected (no zombie left).
+        self.contained.kill_all();
+        let _ = self.child.wait();
     }
 }
 
 impl Drop for Process {
     fn drop(&mut self) {
         self.stop();
+        let violations = self.violations();
+        if !violations.is_empty() && !thread::panicking() {
+            Failure::new(violations.join("; "))
+                .context(&self.context())
+                .raise();
+        }
     }
 }
 
@@ -443,7 +504,8 @@ pub struct Server {
 impl Server {
     /// Starts `program` with `args` plus `--port 0` and waits (at most
     /// [`PATIENCE`]) for its `listening on <addr>` line. Fails the test at once,
-    /// with its exit status and stderr, if it exits first.
+    /// with its exit status and stderr, if it exits first, and if the address
+    /// is not a socket the program (or a process it started) holds.
     pub fn start(program: Program, args: &[&str]) -> Server {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--port", "0"]);
@@ -468,6 +530,15 @@ impl Server {
                  (`socket.local_addr()`), not the one asked for"
             ));
         }
+        if !contain::family_holds_port(&process.contained, addr.port()) {
+            process.fail(format!(
+                "`{line}` names a port this program does not hold: no socket of it or of \
+                 the processes it started is bound to port {}. Print the address of the \
+                 socket you bound (`socket.local_addr()`), after binding it",
+                addr.port()
+            ));
+        }
+        watch_for_exit(&process);
         // Reproduce on the same port the test used.
         let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         args.extend(["--port".into(), addr.port().to_string()]);
@@ -498,13 +569,43 @@ impl Server {
     /// Fails the test unless the server is still running: a server lives on
     /// whatever a client sends.
     pub fn expect_alive(&mut self, after: &str) {
-        if let Some(status) = self.process.wait(Duration::ZERO) {
+        if let Ok(Some(status)) = self.process.child.try_wait() {
             self.process.fail(format!(
                 "the server exited ({}) after {after}: bad input must never end a server",
                 describe_status(status)
             ));
         }
     }
+}
+
+/// A server lives for its whole test: when its own process exits by itself
+/// (not by the harness's or the test's signal), everything it left behind is
+/// stopped (a daemon it forked must not go on answering for it) and the test
+/// fails, saying so. A test that expects the server to end says so by waiting
+/// for it ([`Process::wait`], [`Process::terminate`]), which the harness sees
+/// as the exit it asked for.
+fn watch_for_exit(process: &Process) {
+    let pid = process.pid();
+    let seen = Arc::clone(&process.contained.seen);
+    let waited = Arc::clone(&process.waited);
+    let family = process.contained.family_ref();
+    thread::spawn(move || {
+        // Bounded: a server outliving an hour-long test has no test left.
+        while !exited_within(pid, Duration::from_secs(3600)) {}
+        if !waited.load(Ordering::SeqCst) {
+            let mut seen = seen.lock().unwrap();
+            if seen.is_empty() {
+                seen.push(
+                    "the server exited while its test still needed it (a server runs until \
+                     it is stopped; one that forks into the background and exits has left \
+                     its test)"
+                        .into(),
+                );
+            }
+            drop(seen);
+            family.kill_descendants();
+        }
+    });
 }
 
 /// A client run to completion: `Client::new(program!("latency-client"))
@@ -558,25 +659,19 @@ impl Client {
         self
     }
 
-    /// Runs the client until it exits or its deadline passes (then its whole
-    /// process group is killed). Never hangs: stdin is written, and stdout and
-    /// stderr read, by threads of their own.
+    /// Runs the client until it exits or its deadline passes (then everything
+    /// it started is killed). Never hangs: stdin is written, and stdout and
+    /// stderr read, by threads of their own. What it left running when it
+    /// exited is kept for [`Run::leftovers`], then killed. A client that
+    /// floods stdout or breaks the memory ceiling fails the test here.
     pub fn run(self) -> Run {
         let command = self.program.command_line(&self.args);
         let started = Instant::now();
-        let mut child = match self
-            .program
-            .command(&self.args)
-            .stdin(Stdio::piped())
+        let mut cmd = self.program.command(&self.args);
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-        {
-            Ok(child) => child,
-            Err(err) => Failure::new(format!("could not start {}: {err}", self.program.name))
-                .with("program", &command)
-                .raise(),
-        };
+            .stderr(Stdio::piped());
+        let (mut child, contained) = spawn(&self.program, &mut cmd, &command);
         let mut stdin = child.stdin.take().unwrap();
         let input = self.stdin.clone();
         // A client that never reads stdin must not block the harness: the
@@ -590,25 +685,29 @@ impl Client {
                 let _ = held.recv();
             }
         });
-        let stdout = capture(child.stdout.take().unwrap(), usize::MAX);
-        let stderr = capture(child.stderr.take().unwrap(), usize::MAX);
         let pid = child.id();
+        let stdout = capture::whole(child.stdout.take().unwrap(), move || {
+            signal_group(pid, libc::SIGKILL);
+        });
+        let stderr = capture::tail(child.stderr.take().unwrap(), CLIENT_STDERR_KEPT);
         let status = wait_until(&mut child, started + self.deadline);
         let timed_out = status.is_none();
-        let status = status.unwrap_or_else(|| {
-            signal_group(pid, libc::SIGKILL);
-            child.wait().expect("wait for a killed client")
-        });
         let elapsed = started.elapsed();
+        let leftovers = if timed_out {
+            Vec::new()
+        } else {
+            contained.leftovers()
+        };
+        // Everything it started goes too, however it detached; then the pipes close.
+        contained.kill_all();
+        let status = match status {
+            Some(status) => status,
+            None => child.wait().expect("wait for a killed client"),
+        };
         drop(release_stdin);
-        // Anything it left behind in its group goes too; then the pipes close.
-        signal_group(pid, libc::SIGKILL);
         let drained = Instant::now() + Duration::from_secs(2);
-        for pipe in [&stdout, &stderr] {
-            let _ = pipe
-                .eof
-                .recv_timeout(drained.saturating_duration_since(Instant::now()));
-        }
+        stdout.wait_eof(drained);
+        stderr.wait_eof(drained);
         let output = std::process::Output {
             status,
             stdout: stdout.bytes.lock().unwrap().clone(),
@@ -626,7 +725,11 @@ impl Client {
                 escape(&self.stdin).replace('\'', r"'\''")
             );
         }
-        Run {
+        let mut seen = contained.seen.lock().unwrap().clone();
+        if stdout.flooded.load(Ordering::Relaxed) {
+            seen.insert(0, flood_verdict());
+        }
+        let run = Run {
             name: self.program.name.clone(),
             command,
             output,
@@ -634,7 +737,12 @@ impl Client {
             deadline: self.deadline,
             elapsed,
             repro,
+            leftovers,
+        };
+        if !seen.is_empty() {
+            run.failure(seen.join("; ")).raise();
         }
+        run
     }
 }
 
@@ -647,6 +755,7 @@ pub struct Run {
     deadline: Duration,
     elapsed: Duration,
     repro: String,
+    leftovers: Vec<u32>,
 }
 
 impl Run {
@@ -665,12 +774,18 @@ impl Run {
         self.elapsed
     }
 
+    /// The processes it started that were still running when it exited (by
+    /// pid; they have been killed since): a coordinator's workers, say.
+    pub fn leftovers(&self) -> &[u32] {
+        &self.leftovers
+    }
+
     /// Its stdout, as text.
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.output.stdout).into_owned()
     }
 
-    /// Its stderr, as text.
+    /// Its stderr, as text (the last MiB of it).
     pub fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
     }
@@ -682,6 +797,7 @@ impl Run {
             name: Some(self.name.clone()),
             stderr: Some(Arc::new(Mutex::new(self.output.stderr.clone()))),
             repro: vec![self.repro.clone()],
+            seen: None,
         }
     }
 
@@ -697,7 +813,7 @@ impl Run {
         };
         Failure::new(headline)
             .with("exit", status)
-            .with("stdout", format!("\"{}\"", escape(&self.output.stdout)))
+            .with("stdout", clipped(&self.output.stdout))
             .context(&self.context())
     }
 
@@ -740,4 +856,20 @@ impl Run {
         }
         assert
     }
+}
+
+/// Stdout for a report: all of it when short, its beginning and end otherwise
+/// (a report quotes what went wrong, never megabytes).
+fn clipped(bytes: &[u8]) -> String {
+    const HEAD: usize = 2048;
+    const TAIL: usize = 512;
+    if bytes.len() <= HEAD + TAIL {
+        return format!("\"{}\"", escape(bytes));
+    }
+    format!(
+        "\"{}\" … \"{}\" ({} bytes)",
+        escape(&bytes[..HEAD]),
+        escape(&bytes[bytes.len() - TAIL..]),
+        bytes.len()
+    )
 }

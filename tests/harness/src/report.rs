@@ -48,6 +48,10 @@ pub struct Context {
     pub stderr: Option<Arc<Mutex<Vec<u8>>>>,
     /// Lines that reproduce the exchange by hand (`cargo run …`, `nc …`).
     pub repro: Vec<String>,
+    /// What the harness saw the program do that fails the test whatever else
+    /// happened (a flood on stdout, the memory ceiling, a server that exited):
+    /// often the real cause behind a "no response".
+    pub seen: Option<crate::contain::Seen>,
 }
 
 impl Context {
@@ -138,6 +142,13 @@ impl Failure {
         let mut out = String::new();
         let _ = writeln!(out, "\n{}", current_step_text());
         let _ = writeln!(out, "  what went wrong: {}", self.headline);
+        if let Some(seen) = &self.context.seen {
+            for what in seen.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+                if !self.headline.contains(what.as_str()) {
+                    let _ = writeln!(out, "  the harness saw: {what}");
+                }
+            }
+        }
         if let Some(command) = &self.context.command {
             let _ = writeln!(out, "  program:  {command}");
         }
@@ -270,6 +281,7 @@ mod tests {
             name: Some("server".into()),
             stderr: Some(Arc::new(Mutex::new(b"one\ntwo\n".to_vec()))),
             repro: vec!["nc -u 127.0.0.1 9".into()],
+            seen: None,
         };
         let report = Failure::new("no response").context(&ctx).render();
         assert!(report.contains("| two"), "{report}");

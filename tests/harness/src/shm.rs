@@ -208,6 +208,9 @@ impl ShmBlock {
             ))
             .raise()
         };
+        // Under grading the program under test runs as another user: 0600
+        // makes the block that user's alone.
+        crate::sandbox::hand_over_fd(fd.0);
         UnsizedBlock {
             fd,
             name: name.as_str().to_string(),

@@ -20,6 +20,9 @@ pub struct UdpConn {
     socket: UdpSocket,
     context: Context,
     transcript: Vec<(&'static str, Vec<u8>)>,
+    /// The last receive was refused: an ICMP "port unreachable" came back,
+    /// so nothing listens on the server's port.
+    refused: bool,
 }
 
 impl UdpConn {
@@ -38,6 +41,7 @@ impl UdpConn {
             socket,
             context: server.context_with(&format!("nc -u {} {}", addr.ip(), addr.port())),
             transcript: Vec::new(),
+            refused: false,
         }
     }
 
@@ -57,13 +61,17 @@ impl UdpConn {
     pub fn recv_within(&mut self, patience: Duration) -> Option<Vec<u8>> {
         self.socket.set_read_timeout(Some(patience)).unwrap();
         let mut buffer = vec![0u8; MAX_DATAGRAM + 1];
+        self.refused = false;
         match self.socket.recv(&mut buffer) {
             Ok(n) => {
                 buffer.truncate(n);
                 self.transcript.push(("got", buffer.clone()));
                 Some(buffer)
             }
-            Err(_) => None,
+            Err(err) => {
+                self.refused = err.kind() == std::io::ErrorKind::ConnectionRefused;
+                None
+            }
         }
     }
 
@@ -71,6 +79,13 @@ impl UdpConn {
     #[track_caller]
     pub fn expect(&mut self, expected: &[u8]) {
         match self.recv_within(PATIENCE) {
+            None if self.refused => self
+                .failure(
+                    "refused: the datagram came back as ICMP \"port unreachable\", so nothing \
+                     listens on the server's port (did its socket close, or did it exit?)",
+                )
+                .with("expected", format!("\"{}\"", escape_short(expected)))
+                .raise(),
             None => self
                 .failure(format!(
                     "no response within {} s: expected the {}-byte datagram echoed back",
