@@ -41,7 +41,7 @@ pub use ports::{RefusedTcpPort, SilentUdpPort};
 pub use process::{exited_within, Client, Process, Program, Run, Server};
 pub use relay::{Relay, RelayPlan};
 pub use report::{escape, step, Context, Failure};
-pub use sandbox::{hand_over, scratch_dir, REQUIRE_BIN_VAR, SANDBOX_VAR};
+pub use sandbox::{hand_over, scratch_dir, ScratchDir, REQUIRE_BIN_VAR, SANDBOX_VAR};
 pub use tcp::{Reply, TcpConn};
 pub use udp::{EchoPeer, EchoScript, UdpConn};
 

@@ -719,7 +719,12 @@ impl Client {
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
         let mut repro = self.program.cargo_run_line(&args);
-        if !self.stdin.is_empty() {
+        if self.stdin.len() > 512 {
+            repro = format!(
+                "{repro}    # then type or paste its input: the test gave it {} bytes on stdin",
+                self.stdin.len()
+            );
+        } else if !self.stdin.is_empty() {
             repro = format!(
                 "printf '{}' | {repro}",
                 escape(&self.stdin).replace('\'', r"'\''")

@@ -65,10 +65,13 @@ pub(crate) fn hand_over_fd(fd: libc::c_int) {
     }
 }
 
+/// A directory of a test's, removed when dropped.
+pub type ScratchDir = tempfile::TempDir;
+
 /// A fresh scratch directory for a test (`/tmp/<prefix>XXXX`, mode 0700),
 /// removed when dropped, owned by the sandbox user under grading. Every
 /// directory a test hands to a program under test comes from here.
-pub fn scratch_dir(prefix: &str) -> tempfile::TempDir {
+pub fn scratch_dir(prefix: &str) -> ScratchDir {
     let dir = tempfile::Builder::new()
         .prefix(prefix)
         .tempdir()

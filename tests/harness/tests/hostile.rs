@@ -109,16 +109,32 @@ fn a_server_that_prints_a_wrong_first_line_is_told_what_was_expected() {
     assert!(report.contains("listening on 127.0.0.1:40123"), "{report}");
 }
 
+/// python3 running `code`: for the hostile programs that must hold a socket
+/// (the harness checks that a ready line names a socket the program holds).
+fn python(code: &str) -> (Program, Vec<String>) {
+    (
+        Program::new("hostile-python", "/usr/bin/python3"),
+        vec!["-c".into(), code.into()],
+    )
+}
+
+fn start(program: (Program, Vec<String>), extra: &[&str]) -> Server {
+    let (program, mut args) = program;
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Server::start(program, &args)
+}
+
 #[test]
 fn a_silent_server_gives_no_response_not_a_hang() {
-    // The ports are held by the test, so the "server" only has to print them.
-    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let line = format!(
-        "echo listening on {}; exec sleep 60",
-        udp.local_addr().unwrap()
+    // It binds, prints its address, and never reads.
+    let silent_udp = python(
+        "import socket, signal\n\
+         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0))\n\
+         print('listening on %s:%d' % s.getsockname(), flush=True); signal.pause()",
     );
     let (report, took) = report_of(|| {
-        let server = Server::start(sh(), &["-c", &line, "sh"]);
+        let server = start(silent_udp, &[]);
         let mut conn = UdpConn::to(&server);
         conn.expect_echo(b"ping");
     });
@@ -128,13 +144,13 @@ fn a_silent_server_gives_no_response_not_a_hang() {
 
     // A TCP listener that never accepts: the kernel completes the connection
     // into its backlog, and nobody reads or answers.
-    let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
-    let line = format!(
-        "echo listening on {}; exec sleep 60",
-        tcp.local_addr().unwrap()
+    let silent_tcp = python(
+        "import socket, signal\n\
+         s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n\
+         print('listening on %s:%d' % s.getsockname(), flush=True); signal.pause()",
     );
     let (report, _) = report_of(|| {
-        let server = Server::start(sh(), &["-c", &line, "sh"]);
+        let server = start(silent_tcp, &[]);
         let mut conn = TcpConn::to(&server, "nc {addr}");
         conn.set_patience(Duration::from_millis(300));
         conn.send_line("hello");
@@ -151,12 +167,17 @@ fn a_silent_server_gives_no_response_not_a_hang() {
 fn dropping_a_server_kills_its_whole_process_group() {
     let dir = tempdir();
     let pidfile = dir.join("pid");
-    // The shell starts a grandchild that ignores SIGTERM; both must go.
-    let script = format!(
-        "trap '' TERM; sleep 60 & echo $! > {}; echo listening on 127.0.0.1:9; wait",
+    // It starts a grandchild that ignores SIGTERM, and ignores it itself; both must go.
+    let code = format!(
+        "import os, signal, socket, subprocess\n\
+         signal.signal(signal.SIGTERM, signal.SIG_IGN)\n\
+         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0))\n\
+         p = subprocess.Popen(['sh', '-c', \"trap '' TERM; exec sleep 60\"])\n\
+         open('{}', 'w').write(str(p.pid))\n\
+         print('listening on %s:%d' % s.getsockname(), flush=True); signal.pause()",
         pidfile.display()
     );
-    let server = Server::start(sh(), &["-c", &script, "sh"]);
+    let server = start(python(&code), &[]);
     let grandchild = pid_in(&pidfile);
     assert!(alive(grandchild));
     drop(server);
