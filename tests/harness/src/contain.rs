@@ -410,8 +410,28 @@ fn sockets_on_port(port: u16) -> HashSet<u64> {
     inodes
 }
 
-/// Whether any process of the family holds a socket bound to `port`.
+/// Whether any process of the family holds a socket bound to `port`. A
+/// snapshot of `/proc` is not atomic: a program that hands its socket to a
+/// child and exits can be between the two as it is read. So a "no" is looked
+/// at again for a moment; a program that holds its socket throughout is seen
+/// at once, and one that never held it fails within [`RECHECK`].
 pub(crate) fn family_holds_port(contained: &Contained, port: u16) -> bool {
+    let until = std::time::Instant::now() + RECHECK;
+    loop {
+        if holds_port_now(contained, port) {
+            return true;
+        }
+        if std::time::Instant::now() >= until {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(20)); // pace: a second look, not a wait for readiness
+    }
+}
+
+/// How long a ready line's port is looked for before the program is called a liar.
+const RECHECK: Duration = Duration::from_millis(300);
+
+fn holds_port_now(contained: &Contained, port: u16) -> bool {
     let inodes = sockets_on_port(port);
     if inodes.is_empty() {
         return false;

@@ -593,19 +593,37 @@ fn watch_for_exit(process: &Process) {
         // Bounded: a server outliving an hour-long test has no test left.
         while !exited_within(pid, Duration::from_secs(3600)) {}
         if !waited.load(Ordering::SeqCst) {
-            let mut seen = seen.lock().unwrap();
-            if seen.is_empty() {
-                seen.push(
-                    "the server exited while its test still needed it (a server runs until \
-                     it is stopped; one that forks into the background and exits has left \
-                     its test)"
-                        .into(),
-                );
-            }
-            drop(seen);
+            left_its_test(&seen, None);
             family.kill_descendants();
         }
     });
+}
+
+/// Records that a server exited by itself while its test still needed it.
+fn left_its_test(seen: &contain::Seen, status: Option<ExitStatus>) {
+    let mut seen = seen.lock().unwrap();
+    if !seen.is_empty() {
+        return; // the harness stopped it itself, and said why
+    }
+    let how = status
+        .map(|s| format!(" ({})", describe_status(s)))
+        .unwrap_or_default();
+    seen.push(format!(
+        "the server exited{how} while its test still needed it (a server runs until it is \
+         stopped; one that forks into the background and exits has left its test)"
+    ));
+}
+
+impl Drop for Server {
+    /// The watcher may not have run yet: look once more before the cleanup.
+    fn drop(&mut self) {
+        let process = &mut self.process;
+        if !process.waited.load(Ordering::SeqCst) {
+            if let Ok(Some(status)) = process.child.try_wait() {
+                left_its_test(&process.contained.seen, Some(status));
+            }
+        }
+    }
 }
 
 /// A client run to completion: `Client::new(program!("latency-client"))
