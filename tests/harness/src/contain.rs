@@ -137,8 +137,9 @@ impl Contained {
 }
 
 impl Drop for Contained {
+    /// Forgets the program (its owner has killed its family already) and
+    /// kills any orphan nobody owns now.
     fn drop(&mut self) {
-        self.kill_all();
         let mut live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
         live.retain(|entry| entry.token != self.token);
         drop(live);
@@ -265,7 +266,40 @@ struct Table {
 }
 
 impl Table {
+    /// Every process below the test process: the only ones a program under
+    /// test can have started, since orphans come back to the subreaper. Walks
+    /// `/proc/PID/task/TID/children` down from the test process (cheap: a few
+    /// files per process of the test), or reads all of `/proc` on a kernel
+    /// without that file.
     fn read() -> Table {
+        let me = std::process::id();
+        let mut procs = HashMap::new();
+        let mut todo = vec![me];
+        let mut walked = false;
+        while let Some(pid) = todo.pop() {
+            let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+                continue;
+            };
+            for task in tasks.flatten() {
+                let Ok(children) = fs::read_to_string(task.path().join("children")) else {
+                    continue;
+                };
+                walked = true;
+                for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                    if let Some(proc) = read_stat(child) {
+                        procs.insert(child, proc);
+                        todo.push(child);
+                    }
+                }
+            }
+        }
+        if !walked {
+            return Table::read_all();
+        }
+        Table { procs }
+    }
+
+    fn read_all() -> Table {
         let mut procs = HashMap::new();
         if let Ok(dir) = fs::read_dir("/proc") {
             for entry in dir.flatten() {
@@ -432,6 +466,84 @@ pub(crate) fn family_holds_port(contained: &Contained, port: u16) -> bool {
 const RECHECK: Duration = Duration::from_millis(300);
 
 fn holds_port_now(contained: &Contained, port: u16) -> bool {
+    let mut unknown = false;
+    for pid in contained.family() {
+        match socket_ports(pid) {
+            Some(ports) if ports.contains(&port) => return true,
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    // A kernel without pidfd_getfd (before 5.6): ask /proc/net instead, which
+    // is slower (it lists every socket of the machine).
+    unknown && holds_port_by_inode(contained, port)
+}
+
+/// The local ports of the sockets process `pid` holds, read by borrowing each
+/// socket (`pidfd_getfd`) and asking it (`getsockname`); `None` if the kernel
+/// will not lend them.
+fn socket_ports(pid: u32) -> Option<Vec<u16>> {
+    let fds = fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0) } as i32;
+    if pidfd < 0 {
+        return Some(Vec::new()); // gone: it holds nothing
+    }
+    let mut ports = Vec::new();
+    let mut lent = true;
+    for fd in fds.flatten() {
+        let is_socket = fs::read_link(fd.path())
+            .is_ok_and(|target| target.to_string_lossy().starts_with("socket:["));
+        let Some(number) = fd.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        if !is_socket {
+            continue;
+        }
+        // SAFETY: pidfd_getfd duplicates descriptor `number` of the process
+        // behind `pidfd` into this one; we close the copy below.
+        let ours = unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd, number, 0) } as i32;
+        if ours < 0 {
+            lent = false;
+            continue;
+        }
+        if let Some(port) = local_port(ours) {
+            ports.push(port);
+        }
+        // SAFETY: our own copy, closed once.
+        unsafe { libc::close(ours) };
+    }
+    // SAFETY: our own descriptor, closed once.
+    unsafe { libc::close(pidfd) };
+    lent.then_some(ports)
+}
+
+/// The local port of socket `fd` (IPv4 or IPv6), if it is bound to one.
+fn local_port(fd: i32) -> Option<u16> {
+    // SAFETY: getsockname writes at most `len` bytes into storage we own.
+    unsafe {
+        let mut storage: libc::sockaddr_storage = std::mem::zeroed();
+        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        if libc::getsockname(fd, &mut storage as *mut _ as *mut libc::sockaddr, &mut len) != 0 {
+            return None;
+        }
+        match storage.ss_family as i32 {
+            libc::AF_INET => {
+                let addr = &*(&storage as *const _ as *const libc::sockaddr_in);
+                Some(u16::from_be(addr.sin_port))
+            }
+            libc::AF_INET6 => {
+                let addr = &*(&storage as *const _ as *const libc::sockaddr_in6);
+                Some(u16::from_be(addr.sin6_port))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The same question through `/proc/net`: the inodes of the sockets bound to
+/// `port`, against the family's socket descriptors.
+fn holds_port_by_inode(contained: &Contained, port: u16) -> bool {
     let inodes = sockets_on_port(port);
     if inodes.is_empty() {
         return false;
