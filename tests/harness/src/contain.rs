@@ -383,10 +383,11 @@ fn read_stat(pid: u32) -> Option<Proc> {
 }
 
 /// Samples every live family's memory; a family over [`MEMORY_CEILING`] is
-/// killed and its test told why.
+/// killed and its test told why. Kills orphans nobody owns as it goes.
 fn watch_memory() {
     loop {
         thread::sleep(SAMPLE_EVERY); // pace: a sampling period, not a wait for readiness
+        sweep();
         let entries: Vec<(u32, String, Seen)> = {
             let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
             live.iter()
