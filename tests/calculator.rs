@@ -744,6 +744,37 @@ fn step5_long_lines_get_one_error_and_the_session_goes_on() {
     conn.expect_line("2");
 }
 
+/// How long the line of [`step5_a_long_line_never_sits_in_memory`] is.
+const HUGE_LINE_MIB: usize = 32;
+/// The server's peak memory bound while it discards that line: far less than
+/// the line, far more than a server needs (a few MiB in a debug build).
+const MEMORY_BOUND_MIB: f64 = 16.0;
+
+#[test]
+fn step5_a_long_line_never_sits_in_memory() {
+    step(
+        5,
+        "a line over 4,096 bytes is discarded as it arrives: the server never buffers without bound",
+    );
+    let mut server = start();
+    let mut conn = connect(&server);
+    conn.send_filler(b' ', HUGE_LINE_MIB * 1024 * 1024);
+    conn.send_line("7");
+    conn.send_line("6 * 7");
+    conn.expect_line("ERR line too long");
+    conn.expect_line("42");
+    // The answer to the line after it came, so the server read the whole
+    // long line: its peak is final.
+    harness::expect_peak_under(
+        server.process(),
+        MEMORY_BOUND_MIB,
+        &format!("it read one {HUGE_LINE_MIB} MiB line"),
+        "Count a line's bytes as they arrive, and stop keeping them at byte 4,097: a \
+         `read_until` or `read_line` with no bound keeps the whole line before its length \
+         can be checked",
+    );
+}
+
 #[test]
 fn step5_invalid_utf8_is_an_error() {
     step(

@@ -454,6 +454,47 @@ fn step3_errors_leave_the_connection_usable() {
     server.expect_alive("bad input");
 }
 
+/// How long the line of [`step3_a_long_line_never_sits_in_memory`] is.
+const HUGE_LINE_MIB: usize = 32;
+/// The server's peak memory bound while it discards that line: far less than
+/// the line, far more than a server needs (a few MiB in a debug build).
+const MEMORY_BOUND_MIB: f64 = 16.0;
+
+#[test]
+fn step3_a_long_line_never_sits_in_memory() {
+    step(
+        3,
+        "a line over 4096 bytes is discarded as it arrives: the server never buffers without bound",
+    );
+    let mut server = start_server();
+    let mut a = Chatter::connect(&server);
+    let mut b = Chatter::connect(&server);
+    a.join("lobby");
+    b.join("lobby");
+    a.expect(&format!("JOIN lobby {}", b.name), "b joined");
+    a.conn.send_filler(b'x', HUGE_LINE_MIB * 1024 * 1024);
+    a.conn.send(b"\n");
+    a.expect(
+        "ERR line too long",
+        &format!("a line of {HUGE_LINE_MIB} MiB gets one error"),
+    );
+    a.say("after the long line");
+    b.expect(
+        &format!("MSG lobby {} after the long line", a.name),
+        "the connection goes on after a long line",
+    );
+    // The message after the line came through, so the server read the whole
+    // line: its peak is final.
+    harness::expect_peak_under(
+        server.process(),
+        MEMORY_BOUND_MIB,
+        &format!("it read one {HUGE_LINE_MIB} MiB line"),
+        "Count a line's bytes as they arrive, and stop keeping them at byte 4097: a \
+         `read_until` or `read_line` with no bound keeps the whole line before its length \
+         can be checked",
+    );
+}
+
 #[test]
 fn step3_rooms_lists_active_rooms_sorted_with_counts() {
     step(

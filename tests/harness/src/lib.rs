@@ -17,6 +17,7 @@ pub mod calc;
 pub mod chat;
 mod files;
 pub mod http;
+mod memory;
 mod ports;
 mod process;
 mod relay;
@@ -26,6 +27,7 @@ mod tcp;
 mod udp;
 
 pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
+pub use memory::{expect_peak_under, peak_rss_kib, peak_rss_mib};
 pub use ports::{RefusedTcpPort, SilentUdpPort};
 pub use process::{exited_within, Client, Process, Program, Run, Server};
 pub use relay::{Relay, RelayPlan};

@@ -98,6 +98,23 @@ impl TcpConn {
         }
     }
 
+    /// Sends `count` copies of `byte` in chunks of 64 KiB, keeping one line in
+    /// the transcript rather than a copy: for lines of many MiB, which the
+    /// test process must not hold whole any more than the server may.
+    #[track_caller]
+    pub fn send_filler(&mut self, byte: u8, count: usize) {
+        let chunk = vec![byte; 64 * 1024];
+        let mut left = count;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            self.send(&chunk[..n]);
+            self.transcript.pop();
+            left -= n;
+        }
+        let shown = format!("({count} bytes of {})", escape(&[byte]));
+        self.transcript.push(("sent", shown.into_bytes()));
+    }
+
     /// Sends bytes, returning the error instead of failing the test: for a
     /// test that reads the server's reply when it closed the connection first.
     pub fn try_send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
