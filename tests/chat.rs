@@ -76,14 +76,18 @@ impl Chatter {
     /// The next line must be `expected`; `why` says why.
     #[track_caller]
     fn expect(&mut self, expected: &str, why: &str) {
-        let got = self.conn.expect_any_line(&format!("`{expected}`"));
-        let got = got.strip_suffix('\r').unwrap_or(&got);
-        if got != expected {
-            self.conn
-                .failure(format!("wrong line for {}: {why}", self.name))
-                .got_vs_expected(got.as_bytes(), expected.as_bytes())
-                .raise();
-        }
+        let why = format!("for {}, {why}", self.name);
+        self.conn.expect_line_why(expected, &why);
+    }
+
+    /// The next line must be `expected`, which `sender` caused: a failure
+    /// shows what the sender sent, too.
+    #[track_caller]
+    fn expect_from(&mut self, sender: &Chatter, expected: &str, why: &str) {
+        let why = format!("for {}, {why}", self.name);
+        let who = format!("{} sent", sender.name);
+        self.conn
+            .expect_line_with(expected, &why, |failure| sender.conn.sent_by(failure, &who));
     }
 
     /// The next line other than `JOIN …`/`LEAVE …` must be `expected`.
@@ -273,8 +277,15 @@ fn step2_join_switches_rooms() {
     c.expect(&format!("MSG blue {} moved", a.name), "a now talks to blue");
     b.say("anyone?");
 
-    // Joining the room you are in changes nothing, and tells nobody.
+    // Joining the room you are in changes nothing, and tells nobody: the
+    // next thing c hears is a's next message, not a LEAVE or a JOIN.
     a.join("blue");
+    a.say("still blue");
+    c.expect(
+        &format!("MSG blue {} still blue", a.name),
+        "a sent `/join blue` while already in blue: that changes nothing and tells nobody (no \
+         LEAVE or JOIN), so c's next line is a's next message",
+    );
     c.join("red");
     a.expect(
         &format!("LEAVE blue {}", c.name),
@@ -441,12 +452,14 @@ fn step3_errors_leave_the_connection_usable() {
 
     let longest = "z".repeat(MAX_LINE);
     a.conn.send(format!("{longest}\r\n").as_bytes());
-    b.expect(
+    b.expect_from(
+        &a,
         &format!("MSG lobby {} {longest}", a.name),
         "a line of exactly 4096 bytes (plus \\r\\n) is a message; the longer ones were discarded, not sent",
     );
     a.say("still here");
-    b.expect(
+    b.expect_from(
+        &a,
         &format!("MSG lobby {} still here", a.name),
         "the connection goes on after the errors",
     );
