@@ -1029,6 +1029,39 @@ fn step5_client_shows_messages_while_waiting_for_input() {
 }
 
 #[test]
+fn step5_client_passes_typed_commands_through() {
+    step(
+        5,
+        "typed commands go to the server as they are: `/rooms x` shows `rooms: …`, a typed `/quit x` \
+         ends in `* disconnected`",
+    );
+    let server = ScriptedServer::start(|conn| {
+        conn.expect_line("/nick alice");
+        conn.send_line("OK nick alice");
+        conn.expect_line("/rooms x");
+        conn.send_line("ROOMS general:1");
+        conn.expect_line("/quit x");
+        // A server closes after any `/quit`, whatever follows the word.
+    });
+    let run = chat_client(&server, &["--name", "alice"], "/rooms x\n/quit x\n")
+        .hold_stdin_open()
+        .deadline(Duration::from_secs(5))
+        .run();
+    server.finish(&run);
+    expect_code(
+        &run,
+        0,
+        "the server closed after the typed `/quit x`: the client says so and exits 0",
+    );
+    expect_stdout(
+        &run,
+        &["* nick alice", "rooms: general (1)", "* disconnected"],
+        "`OK nick alice` is `* nick alice`, `ROOMS general:1` is `rooms: general (1)`, and the \
+         server closing before stdin ended is `* disconnected`",
+    );
+}
+
+#[test]
 fn step5_client_fails_without_a_server() {
     step(
         5,
