@@ -39,22 +39,7 @@ fn expect_answers(conn: &mut TcpConn, cases: &[(&str, &str)]) {
 /// Waits for `expected` on `conn`, explaining silence by `why`.
 #[track_caller]
 fn expect_reply(conn: &mut TcpConn, expected: &str, why: &str) {
-    match conn.read_line() {
-        Reply::Line(got) => {
-            let got = got.strip_suffix(b"\r").unwrap_or(&got);
-            if got != expected.as_bytes() {
-                conn.failure("wrong reply")
-                    .got_vs_expected(got, expected.as_bytes())
-                    .raise();
-            }
-        }
-        Reply::NoResponse(_) => conn
-            .failure(format!("no answer within the deadline: {why}"))
-            .raise(),
-        Reply::Closed(_) => conn
-            .failure(format!("the server closed the connection: {why}"))
-            .raise(),
-    }
+    conn.expect_line_why(expected, why);
 }
 
 /// `n` nested parentheses around `1`: 2n + 1 bytes.
@@ -604,15 +589,16 @@ fn step4_random_expressions_agree_with_the_oracle() {
     match result {
         Ok(()) => {}
         Err(TestError::Fail(_, (tree, spacing, stray))) => {
-            // Ask once more with the smallest failing case, on a connection
-            // of its own, so that it is the whole transcript.
+            // Ask once more with the smallest failing case, on the same
+            // connection: a second one would not be served by a server that
+            // serves one connection at a time, which is allowed until step 6.
             let line = line_of(&tree, &spacing, &stray);
             let expected = calc::evaluate(&line);
-            let mut fresh = connect(&server);
-            fresh.send_line(&line);
-            let got = fresh.expect_any_line("the answer to the smallest failing case");
+            let mut conn = conn.into_inner();
+            conn.send_line(&line);
+            let got = conn.expect_any_line("the answer to the smallest failing case, sent again");
             let got = got.strip_suffix('\r').unwrap_or(&got);
-            fresh
+            conn
                 .failure("a random expression got another answer than the oracle's (smallest failing case shown)")
                 .with("expression", format!("\"{}\"", escape(line.as_bytes())))
                 .got_vs_expected(got.as_bytes(), expected.as_bytes())
@@ -717,8 +703,17 @@ fn step5_hostile_lines_get_an_error_and_the_server_lives() {
             &line[..8]
         ));
     }
+    // Closed first, so that even a server that serves one connection at a
+    // time (allowed until step 6) can take the next.
+    drop(conn);
     let mut fresh = connect(&server);
-    expect_answers(&mut fresh, &[("6 * 7", "42")]);
+    fresh.send_line("6 * 7");
+    expect_reply(
+        &mut fresh,
+        "42",
+        "a second connection, opened after the first closed, is served: the server lived through \
+         the hostile lines",
+    );
 }
 
 #[test]
@@ -742,6 +737,37 @@ fn step5_long_lines_get_one_error_and_the_session_goes_on() {
     conn.send_line("1 + 1");
     conn.expect_line("ERR line too long");
     conn.expect_line("2");
+}
+
+/// How long the line of [`step5_a_long_line_never_sits_in_memory`] is.
+const HUGE_LINE_MIB: usize = 32;
+/// The server's peak memory bound while it discards that line: far less than
+/// the line, far more than a server needs (a few MiB in a debug build).
+const MEMORY_BOUND_MIB: f64 = 16.0;
+
+#[test]
+fn step5_a_long_line_never_sits_in_memory() {
+    step(
+        5,
+        "a line over 4,096 bytes is discarded as it arrives: the server never buffers without bound",
+    );
+    let mut server = start();
+    let mut conn = connect(&server);
+    conn.send_filler(b' ', HUGE_LINE_MIB * 1024 * 1024);
+    conn.send_line("7");
+    conn.send_line("6 * 7");
+    conn.expect_line("ERR line too long");
+    conn.expect_line("42");
+    // The answer to the line after it came, so the server read the whole
+    // long line: its peak is final.
+    harness::expect_peak_under(
+        server.process(),
+        MEMORY_BOUND_MIB,
+        &format!("it read one {HUGE_LINE_MIB} MiB line"),
+        "Count a line's bytes as they arrive, and stop keeping them at byte 4,097: a \
+         `read_until` or `read_line` with no bound keeps the whole line before its length \
+         can be checked",
+    );
 }
 
 #[test]

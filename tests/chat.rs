@@ -76,14 +76,18 @@ impl Chatter {
     /// The next line must be `expected`; `why` says why.
     #[track_caller]
     fn expect(&mut self, expected: &str, why: &str) {
-        let got = self.conn.expect_any_line(&format!("`{expected}`"));
-        let got = got.strip_suffix('\r').unwrap_or(&got);
-        if got != expected {
-            self.conn
-                .failure(format!("wrong line for {}: {why}", self.name))
-                .got_vs_expected(got.as_bytes(), expected.as_bytes())
-                .raise();
-        }
+        let why = format!("for {}, {why}", self.name);
+        self.conn.expect_line_why(expected, &why);
+    }
+
+    /// The next line must be `expected`, which `sender` caused: a failure
+    /// shows what the sender sent, too.
+    #[track_caller]
+    fn expect_from(&mut self, sender: &Chatter, expected: &str, why: &str) {
+        let why = format!("for {}, {why}", self.name);
+        let who = format!("{} sent", sender.name);
+        self.conn
+            .expect_line_with(expected, &why, |failure| sender.conn.sent_by(failure, &who));
     }
 
     /// The next line other than `JOIN …`/`LEAVE …` must be `expected`.
@@ -273,8 +277,15 @@ fn step2_join_switches_rooms() {
     c.expect(&format!("MSG blue {} moved", a.name), "a now talks to blue");
     b.say("anyone?");
 
-    // Joining the room you are in changes nothing, and tells nobody.
+    // Joining the room you are in changes nothing, and tells nobody: the
+    // next thing c hears is a's next message, not a LEAVE or a JOIN.
     a.join("blue");
+    a.say("still blue");
+    c.expect(
+        &format!("MSG blue {} still blue", a.name),
+        "a sent `/join blue` while already in blue: that changes nothing and tells nobody (no \
+         LEAVE or JOIN), so c's next line is a's next message",
+    );
     c.join("red");
     a.expect(
         &format!("LEAVE blue {}", c.name),
@@ -441,17 +452,60 @@ fn step3_errors_leave_the_connection_usable() {
 
     let longest = "z".repeat(MAX_LINE);
     a.conn.send(format!("{longest}\r\n").as_bytes());
-    b.expect(
+    b.expect_from(
+        &a,
         &format!("MSG lobby {} {longest}", a.name),
         "a line of exactly 4096 bytes (plus \\r\\n) is a message; the longer ones were discarded, not sent",
     );
     a.say("still here");
-    b.expect(
+    b.expect_from(
+        &a,
         &format!("MSG lobby {} still here", a.name),
         "the connection goes on after the errors",
     );
     a.expect_rooms("ROOMS lobby:2", "`/rooms` still answers after the errors");
     server.expect_alive("bad input");
+}
+
+/// How long the line of [`step3_a_long_line_never_sits_in_memory`] is.
+const HUGE_LINE_MIB: usize = 32;
+/// The server's peak memory bound while it discards that line: far less than
+/// the line, far more than a server needs (a few MiB in a debug build).
+const MEMORY_BOUND_MIB: f64 = 16.0;
+
+#[test]
+fn step3_a_long_line_never_sits_in_memory() {
+    step(
+        3,
+        "a line over 4096 bytes is discarded as it arrives: the server never buffers without bound",
+    );
+    let mut server = start_server();
+    let mut a = Chatter::connect(&server);
+    let mut b = Chatter::connect(&server);
+    a.join("lobby");
+    b.join("lobby");
+    a.expect(&format!("JOIN lobby {}", b.name), "b joined");
+    a.conn.send_filler(b'x', HUGE_LINE_MIB * 1024 * 1024);
+    a.conn.send(b"\n");
+    a.expect(
+        "ERR line too long",
+        &format!("a line of {HUGE_LINE_MIB} MiB gets one error"),
+    );
+    a.say("after the long line");
+    b.expect(
+        &format!("MSG lobby {} after the long line", a.name),
+        "the connection goes on after a long line",
+    );
+    // The message after the line came through, so the server read the whole
+    // line: its peak is final.
+    harness::expect_peak_under(
+        server.process(),
+        MEMORY_BOUND_MIB,
+        &format!("it read one {HUGE_LINE_MIB} MiB line"),
+        "Count a line's bytes as they arrive, and stop keeping them at byte 4097: a \
+         `read_until` or `read_line` with no bound keeps the whole line before its length \
+         can be checked",
+    );
 }
 
 #[test]
@@ -971,6 +1025,39 @@ fn step5_client_shows_messages_while_waiting_for_input() {
         &run,
         &["[general] bob: are you there?", "* disconnected"],
         "the message shows while the user types nothing (a reader thread), then `* disconnected`",
+    );
+}
+
+#[test]
+fn step5_client_passes_typed_commands_through() {
+    step(
+        5,
+        "typed commands go to the server as they are: `/rooms x` shows `rooms: …`, a typed `/quit x` \
+         ends in `* disconnected`",
+    );
+    let server = ScriptedServer::start(|conn| {
+        conn.expect_line("/nick alice");
+        conn.send_line("OK nick alice");
+        conn.expect_line("/rooms x");
+        conn.send_line("ROOMS general:1");
+        conn.expect_line("/quit x");
+        // A server closes after any `/quit`, whatever follows the word.
+    });
+    let run = chat_client(&server, &["--name", "alice"], "/rooms x\n/quit x\n")
+        .hold_stdin_open()
+        .deadline(Duration::from_secs(5))
+        .run();
+    server.finish(&run);
+    expect_code(
+        &run,
+        0,
+        "the server closed after the typed `/quit x`: the client says so and exits 0",
+    );
+    expect_stdout(
+        &run,
+        &["* nick alice", "rooms: general (1)", "* disconnected"],
+        "`OK nick alice` is `* nick alice`, `ROOMS general:1` is `rooms: general (1)`, and the \
+         server closing before stdin ended is `* disconnected`",
     );
 }
 

@@ -20,7 +20,7 @@ use harness::predicates::prelude::*;
 use harness::ScratchDir as TempDir;
 use harness::{
     escape, program, step, tree, wait_for_tree, Client, Context, Failure, PeerReply,
-    RefusedTcpPort, Relay, Run, Server, TcpConn, UploadPeer,
+    RefusedTcpPort, Relay, Reply, Run, Server, TcpConn, UploadPeer,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -195,17 +195,6 @@ fn listing(entries: &[String]) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     }
-}
-
-/// The server's peak resident memory (`VmHWM`), in KiB.
-fn peak_memory_kib(pid: u32) -> u64 {
-    let status = fs::read_to_string(format!("/proc/{pid}/status"))
-        .expect("/proc/<pid>/status of the server");
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("a VmHWM line")
 }
 
 // ---------------------------------------------------------------- step 1
@@ -699,24 +688,55 @@ fn step6_trailing_data_is_refused() {
 fn step6_an_upload_replaces_an_existing_file() {
     step(
         6,
-        "rename the temporary file into place: an existing file of that name is replaced",
+        "rename the temporary file into place: an existing file of that name is replaced, and \
+         stays whole until then",
     );
     let sandbox = Sandbox::new();
-    fs::write(
-        sandbox.files().join("same.txt"),
-        b"the old contents, longer",
-    )
-    .unwrap();
+    let old = b"the old contents, longer";
+    fs::write(sandbox.files().join("same.txt"), old).unwrap();
+    let before = tree(&sandbox.files());
     let server = start_server(&sandbox);
-    let mut conn = TcpConn::to(&server, NC);
-    conn.send(&[header(b"same.txt", 3), b"new".to_vec()].concat());
-    conn.shutdown_write();
-    conn.expect_line("OK 3");
     let context = server.context_with(NC);
-    expect_file(&sandbox.files(), "same.txt", b"new", &context);
+    let mut conn = TcpConn::to(&server, NC);
+    let new = noise(61, 1_000);
+    conn.send(&[header(b"same.txt", new.len()), new[..300].to_vec()].concat());
+    // The upload is under way: the directory changed (a temporary file
+    // appeared, or the old file was touched).
+    let (during, changed) =
+        wait_for_tree(&sandbox.files(), Duration::from_secs(4), |t| t != before);
+    if !changed {
+        Failure::new("nothing changed in the directory during an upload (300 of 1,000 bytes sent)")
+            .with("holds", listing(&during))
+            .with(
+                "hint",
+                "write the body to a temporary file as it arrives, not after the last byte",
+            )
+            .context(&context)
+            .raise();
+    }
+    let now = fs::read(sandbox.files().join("same.txt")).unwrap_or_default();
+    if now != old {
+        Failure::new(
+            "while a new same.txt was being uploaded, the old same.txt was already overwritten",
+        )
+        .with("during", listing(&during))
+        .got_vs_expected(&now, old)
+        .with(
+            "hint",
+            "write into a temporary file and rename it over the old one once the body is in: \
+             until the rename, readers see the old file whole (`fs::write` or `File::create` \
+             on the final name truncates it at once)",
+        )
+        .context(&context)
+        .raise();
+    }
+    conn.send(&new[300..]);
+    conn.shutdown_write();
+    conn.expect_line("OK 1000");
+    expect_file(&sandbox.files(), "same.txt", &new, &context);
     expect_tree(
         &sandbox.files(),
-        &["same.txt (3 bytes)"],
+        &["same.txt (1000 bytes)"],
         "the new file in place, no temporary file left",
         &context,
     );
@@ -789,7 +809,7 @@ fn step8_eight_uploads_at_once() {
     let names = [
         "0.bin", "1.bin", "2.bin", "3.bin", "4.bin", "5.bin", "same.bin", "same.bin",
     ];
-    let size = 256 * 1024;
+    let size = 64 * 1024;
     let bodies: Vec<Vec<u8>> = (0..8).map(|i| noise(80 + i, size)).collect();
     let mut conns: Vec<TcpConn> = names
         .iter()
@@ -799,18 +819,43 @@ fn step8_eight_uploads_at_once() {
             conn
         })
         .collect();
+    // The first upload, accepted first, stops half way and is held open
+    // while the seven others are sent in turns and must complete: a server
+    // that serves one upload at a time is still waiting for its rest.
+    send_part(&mut conns[0], &bodies[0][..size / 2]);
     for round in 0..4 {
         let part = round * size / 4..(round + 1) * size / 4;
-        for (conn, body) in conns.iter_mut().zip(&bodies) {
+        for (conn, body) in conns.iter_mut().zip(&bodies).skip(1) {
             send_part(conn, &body[part.clone()]);
         }
     }
-    for conn in &mut conns {
+    for (i, conn) in conns.iter_mut().enumerate().skip(1) {
         conn.shutdown_write();
+        match conn.read_line() {
+            Reply::Line(line)
+                if line.strip_suffix(b"\r").unwrap_or(&line) == format!("OK {size}").as_bytes() => {
+            }
+            Reply::Line(line) => conn
+                .failure(format!("wrong reply to upload {i} ({})", names[i]))
+                .got_vs_expected(&line, format!("OK {size}").as_bytes())
+                .raise(),
+            _ => conn
+                .failure(format!(
+                    "upload {i} ({}) got no `OK` while upload 0 (0.bin, accepted first) was \
+                     held open half way through its body",
+                    names[i]
+                ))
+                .with(
+                    "hint",
+                    "serve each connection on a thread of its own (`thread::spawn` per \
+                     accepted stream): one slow upload must not hold up the others",
+                )
+                .raise(),
+        }
     }
-    for conn in &mut conns {
-        conn.expect_line(&format!("OK {size}"));
-    }
+    send_part(&mut conns[0], &bodies[0][size / 2..]);
+    conns[0].shutdown_write();
+    conns[0].expect_line(&format!("OK {size}"));
     let context = server.context_with(NC);
     for (name, body) in names.iter().zip(&bodies).take(6) {
         expect_file(&sandbox.files(), name, body, &context);
@@ -904,13 +949,13 @@ fn step9_server_memory_stays_bounded() {
     let path = sandbox.big_source("big.bin", 64);
     let run = upload(server.addr(), &path, &[], Duration::from_secs(8));
     run.expect_code(0, "the server saved the 64 MiB file");
-    let peak = peak_memory_kib(server.process().pid());
-    if peak >= 24 * 1024 {
-        server.process().fail(format!(
-            "the server's peak resident memory (VmHWM) reached {:.1} MiB for a 64 MiB upload; expected under 24 MiB",
-            peak as f64 / 1024.0
-        ));
-    }
+    harness::expect_peak_under(
+        server.process(),
+        24.0,
+        "it saved a 64 MiB upload",
+        "Copy the body to the file in chunks (`io::copy` with `take(size)`), never the whole \
+         body into memory",
+    );
     let mut saved =
         fs::File::open(sandbox.files().join("big.bin")).expect("big.bin in the directory");
     let mut got = vec![0u8; MIB];

@@ -98,6 +98,23 @@ impl TcpConn {
         }
     }
 
+    /// Sends `count` copies of `byte` in chunks of 64 KiB, keeping one line in
+    /// the transcript rather than a copy: for lines of many MiB, which the
+    /// test process must not hold whole any more than the server may.
+    #[track_caller]
+    pub fn send_filler(&mut self, byte: u8, count: usize) {
+        let chunk = vec![byte; 64 * 1024];
+        let mut left = count;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            self.send(&chunk[..n]);
+            self.transcript.pop();
+            left -= n;
+        }
+        let shown = format!("({count} bytes of {})", escape(&[byte]));
+        self.transcript.push(("sent", shown.into_bytes()));
+    }
+
     /// Sends bytes, returning the error instead of failing the test: for a
     /// test that reads the server's reply when it closed the connection first.
     pub fn try_send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
@@ -188,13 +205,60 @@ impl TcpConn {
     /// before the `\n` is tolerated).
     #[track_caller]
     pub fn expect_line(&mut self, expected: &str) {
-        let got = self.expect_any_line(&format!("`{expected}`"));
+        self.expect_line_with(expected, "", |failure| failure);
+    }
+
+    /// [`expect_line`](Self::expect_line), saying `why` that line is due in
+    /// the failure's headline, whether something else or nothing came.
+    #[track_caller]
+    pub fn expect_line_why(&mut self, expected: &str, why: &str) {
+        self.expect_line_with(expected, why, |failure| failure);
+    }
+
+    /// [`expect_line_why`](Self::expect_line_why), with `more` adding to
+    /// the report (say, what another connection sent: [`Self::sent_by`]).
+    #[track_caller]
+    pub fn expect_line_with(
+        &mut self,
+        expected: &str,
+        why: &str,
+        more: impl FnOnce(Failure) -> Failure,
+    ) {
+        let waited = if why.is_empty() {
+            format!("`{expected}`")
+        } else {
+            format!("`{expected}` ({why})")
+        };
+        let got = match self.read_line() {
+            Reply::Line(line) => String::from_utf8_lossy(&line).into_owned(),
+            other => more(self.silence(other, &waited)).raise(),
+        };
         let got = got.strip_suffix('\r').unwrap_or(&got);
         if got != expected {
-            self.failure("wrong reply")
+            let headline = if why.is_empty() {
+                "wrong reply".to_string()
+            } else {
+                format!("wrong reply: {why}")
+            };
+            more(self.failure(headline))
                 .got_vs_expected(got.as_bytes(), expected.as_bytes())
                 .raise();
         }
+    }
+
+    /// Adds what this connection sent to `failure`, each line labelled `who`
+    /// (`"alice sent"`): for a report about what another connection got.
+    pub fn sent_by(&self, failure: Failure, who: &str) -> Failure {
+        let sent: Vec<&Vec<u8>> = self
+            .transcript
+            .iter()
+            .filter(|(what, _)| *what == "sent")
+            .map(|(_, bytes)| bytes)
+            .collect();
+        let shown = sent.len().saturating_sub(6);
+        sent[shown..].iter().fold(failure, |failure, bytes| {
+            failure.with(who, shown_bytes(bytes))
+        })
     }
 
     /// Waits for a line, failing the test (saying it waited for `what`) on
@@ -203,19 +267,25 @@ impl TcpConn {
     pub fn expect_any_line(&mut self, what: &str) -> String {
         match self.read_line() {
             Reply::Line(line) => String::from_utf8_lossy(&line).into_owned(),
+            other => self.silence(other, what).raise(),
+        }
+    }
+
+    /// The report for a wait for `what` that got no line: silence, or a close.
+    fn silence(&self, reply: Reply, what: &str) -> Failure {
+        match reply {
             Reply::NoResponse(partial) => self
                 .failure(format!(
                     "no response within {:.1} s: waited for {what}",
                     self.patience.as_secs_f64()
                 ))
-                .with("partial", format!("\"{}\" (no \\n yet)", escape(&partial)))
-                .raise(),
-            Reply::Closed(partial) => self
+                .with("partial", format!("\"{}\" (no \\n yet)", escape(&partial))),
+            // (`Line` is never passed here; it reads as what came before.)
+            Reply::Closed(partial) | Reply::Line(partial) => self
                 .failure(format!(
                     "connection closed by the server while waiting for {what}"
                 ))
-                .with("partial", format!("\"{}\"", escape(&partial)))
-                .raise(),
+                .with("partial", format!("\"{}\"", escape(&partial))),
         }
     }
 
@@ -249,13 +319,18 @@ impl TcpConn {
             failure = failure.with("…", format!("({shown} earlier exchanges not shown)"));
         }
         for (what, bytes) in &self.transcript[shown..] {
-            let text = if bytes.len() > 200 {
-                format!("\"{}…\" ({} bytes)", escape(&bytes[..200]), bytes.len())
-            } else {
-                format!("\"{}\"", escape(bytes))
-            };
-            failure = failure.with(what, text);
+            failure = failure.with(what, shown_bytes(bytes));
         }
         failure.context(&self.context)
+    }
+}
+
+/// Bytes of a transcript as a report shows them: escaped, quoted, and cut
+/// after 200 bytes.
+fn shown_bytes(bytes: &[u8]) -> String {
+    if bytes.len() > 200 {
+        format!("\"{}…\" ({} bytes)", escape(&bytes[..200]), bytes.len())
+    } else {
+        format!("\"{}\"", escape(bytes))
     }
 }

@@ -49,6 +49,9 @@ pub enum Mistake {
     WritesFinalName,
     /// The temporary file stays when the upload is cut short.
     LeavesTempFile,
+    /// No temporary file: the body overwrites the final name as it arrives
+    /// (deleted again if the upload is cut), so the old file is lost at once.
+    OverwritesInPlace,
     /// Connections are served one after the other, on the accepting thread.
     OneAtATime,
 }
@@ -225,7 +228,7 @@ fn body_file(dir: &Path, name: &str, mistake: Mistake) -> io::Result<NamedTempFi
         // The mistake: a temporary name derived from the upload's name.
         Mistake::TempNameFromUpload => at(dir.join(format!("{name}.part"))),
         // The mistake: no temporary file, the final name from the first byte.
-        Mistake::WritesFinalName => at(dir.join(name)),
+        Mistake::WritesFinalName | Mistake::OverwritesInPlace => at(dir.join(name)),
         _ => NamedTempFile::with_prefix_in(".upload-", dir),
     }
 }

@@ -17,7 +17,7 @@ pub use client::{run_client, ClientMistake};
 
 use chat::hub::{Flow, QUEUE_LINES};
 use chat::lines::{Line, LineReader};
-use chat::protocol::{is_valid_name, Command};
+use chat::protocol::{is_valid_name, Command, MAX_LINE};
 use chat::ServerArgs;
 use clap::Parser;
 
@@ -52,6 +52,9 @@ pub enum Mistake {
     RoomsSortedIgnoringCase,
     /// Lines of any length are read (`read_until`), and sent on.
     NoLineLimit,
+    /// Each line is read whole (`read_until`), and only then checked against
+    /// the limit: the answer is right, the memory is not.
+    WholeLineThenLimit,
     /// Lines are read with `BufRead::lines`, whose error on bytes that are
     /// not UTF-8 ends the connection.
     InvalidUtf8EndsConnection,
@@ -153,7 +156,7 @@ fn serve(hub: &Hub, stream: TcpStream) {
     };
     let quit = match hub.mistake {
         Mistake::ReadEndIsLineEnd | Mistake::OneReadOneMessage => read_chunks(hub, id, stream),
-        Mistake::NoLineLimit => read_unbounded(hub, id, stream),
+        Mistake::NoLineLimit | Mistake::WholeLineThenLimit => read_unbounded(hub, id, stream),
         Mistake::InvalidUtf8EndsConnection => read_strings(hub, id, stream),
         _ => read_lines(hub, id, stream),
     };
@@ -227,7 +230,12 @@ fn read_unbounded(hub: &Hub, id: ClientId, stream: TcpStream) -> bool {
             Ok(_) => {}
         }
         let text = String::from_utf8_lossy(&line);
-        if hub.handle(id, text.trim_end_matches(['\n', '\r'])) == Flow::Quit {
+        let text = text.trim_end_matches(['\n', '\r']);
+        if hub.mistake == Mistake::WholeLineThenLimit && text.len() > MAX_LINE {
+            hub.answer(id, "ERR line too long");
+            continue;
+        }
+        if hub.handle(id, text) == Flow::Quit {
             return true;
         }
     }
