@@ -194,8 +194,11 @@ fn a_server_that_daemonizes_and_exits_fails_and_its_daemon_dies() {
     );
     let mut daemon = None;
     let (report, took) = report_of(|| {
-        let server = hostile.start();
+        let mut server = hostile.start();
         daemon = Some(hostile.pid("daemon"));
+        // By events: talk to it once its server has gone, which it does as
+        // soon as the daemon is up.
+        assert!(harness::exited_within(server.process().pid(), PATIENCE));
         let mut conn = UdpConn::to(&server);
         for _ in 0..3 {
             conn.expect_echo(b"ping");
