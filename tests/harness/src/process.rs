@@ -472,12 +472,11 @@ impl Process {
         let pid = self.child.id();
         if let Ok(None) = self.child.try_wait() {
             signal_group(pid, libc::SIGTERM);
-            if wait_until(&mut self.child, Instant::now() + GRACE).is_none() {
-                self.contained.kill_all();
-            }
+            let _ = wait_until(&mut self.child, Instant::now() + GRACE);
         }
-        // Whatever else it started goes too, however it detached; then its
-        // own exit status is collected (no zombie left).
+        // Whatever else it started goes too, however it detached, and so does
+        // the program if SIGTERM did not end it; then its own exit status is
+        // collected (no zombie left).
         self.contained.kill_all();
         let _ = self.child.wait();
     }
