@@ -12,9 +12,11 @@
 //! Solutions and faults are built into `target/solutions`, so they never
 //! overwrite or collide with the student's binaries in `target/debug`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::cargo::{self, Outcome, TestRun};
 use crate::kit::{self, Exercise};
@@ -155,7 +157,7 @@ fn verify(
     let on_solution = cargo::test(solution, Some(solutions_dir), None, &[], &[])?;
     leftovers(tally, "the solution's tests");
     let mut on_stub = TestRun::default();
-    let mut target_of = std::collections::HashMap::new();
+    let mut target_of = HashMap::new();
     for target in &exercise.tests {
         let run = cargo::test(&exercise.package, None, Some(target), &[], &[])?;
         if run.build_failed {
@@ -237,25 +239,49 @@ fn verify(
         tally.check(false, format!("no faults in tests/faults/{}", exercise.dir));
         return Ok(());
     };
+    let binaries = test_binaries(solution, solutions_dir)?;
+    let cwd = kit::root().join("solutions").join(&exercise.dir);
+    let jobs: Vec<FaultJob> = faults
+        .iter()
+        .map(|fault| {
+            let binary = solutions_dir.join("debug").join(&fault.bin);
+            let var = format!(
+                "IPC_KIT_BIN_{}",
+                fault.replaces.to_uppercase().replace('-', "_")
+            );
+            let target = target_of
+                .get(&fault.rejected_by)
+                .or(exercise.tests.first())
+                .cloned()
+                .unwrap_or_default();
+            FaultJob {
+                fault,
+                env: (var, binary.to_string_lossy().into_owned()),
+                test_binary: binaries.get(&target).cloned(),
+                target,
+            }
+        })
+        .collect();
+    let runs = in_pool(&jobs, |job| run_fault(job, &cwd));
+    let width = faults
+        .iter()
+        .map(|f| f.bin.len() + f.replaces.len() + 3)
+        .chain([16])
+        .max()
+        .unwrap_or(50);
+    let test_width = faults
+        .iter()
+        .map(|f| f.rejected_by.len())
+        .chain([9])
+        .max()
+        .unwrap_or(46);
     println!(
-        "  {:<4} {:<50} {:<46} result",
+        "  {:<4} {:<width$} {:<test_width$} result",
         "", "fault (replaces)", "must fail"
     );
-    for fault in faults {
-        let binary = solutions_dir.join("debug").join(&fault.bin);
-        let var = format!(
-            "IPC_KIT_BIN_{}",
-            fault.replaces.to_uppercase().replace('-', "_")
-        );
-        let env = [(var, binary.to_string_lossy().into_owned())];
-        let target = target_of.get(&fault.rejected_by).or(exercise.tests.first());
-        let run = cargo::test(
-            solution,
-            Some(solutions_dir),
-            target.map(String::as_str),
-            &[fault.rejected_by.as_str(), "--exact"],
-            &env,
-        )?;
+    for (job, run) in jobs.iter().zip(runs) {
+        let fault = job.fault;
+        let run = run?;
         let outcome = run.outcome(&fault.rejected_by);
         let in_time = fault.within_s.is_none_or(|limit| run.seconds <= limit);
         let verdict = match outcome {
@@ -269,17 +295,131 @@ fn verify(
             _ => "the test did not run (is it named right?)".into(),
         };
         let row = format!(
-            "{:<50} {:<46} {verdict}",
+            "{:<width$} {:<test_width$} {verdict}",
             format!("{} ({})", fault.bin, fault.replaces),
             fault.rejected_by
         );
         tally.check(outcome == Some(Outcome::Failed) && in_time, row);
-        if outcome != Some(Outcome::Failed) {
+        if outcome != Some(Outcome::Failed) || !in_time {
             println!("         the mistake: {}", fault.mistake);
+            println!(
+                "         reproduce: {}={} cargo test -p {solution} --target-dir {} --test {} -- {} --exact",
+                job.env.0,
+                job.env.1,
+                solutions_dir.display(),
+                job.target,
+                fault.rejected_by
+            );
+            if outcome.is_some() {
+                print_tail(&run.output, 30);
+            }
         }
-        leftovers(tally, &format!("fault {}", fault.bin));
     }
+    // The faults ran side by side: what outlived them is checked once, after all.
+    leftovers(tally, &format!("the faults of {}", exercise.dir));
     Ok(())
+}
+
+/// How many fault checks run at once: each is one test, mostly waiting on
+/// sockets or deadlines, so three share two cores well.
+const POOL: usize = 3;
+
+/// One fault to check: which test binary runs which test, with what override.
+struct FaultJob<'a> {
+    fault: &'a kit::Fault,
+    env: (String, String),
+    target: String,
+    test_binary: Option<PathBuf>,
+}
+
+/// Runs `work` on every job, [`POOL`] at a time, and returns the results in
+/// the jobs' order.
+fn in_pool<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..POOL.min(jobs.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(job) = jobs.get(i) else { break };
+                let result = work(job);
+                results.lock().unwrap()[i] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.expect("every job ran"))
+        .collect()
+}
+
+/// Runs the one test that must reject `job`'s fault, straight from its test
+/// binary (cargo would hold its build lock for the whole run, one at a time).
+fn run_fault(job: &FaultJob, cwd: &Path) -> Result<TestRun, String> {
+    let Some(binary) = &job.test_binary else {
+        return Err(format!(
+            "no test binary for target {:?} (fault {})",
+            job.target, job.fault.bin
+        ));
+    };
+    let mut command = std::process::Command::new(binary);
+    command.current_dir(cwd);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("IPC_KIT_BIN_") {
+            command.env_remove(key);
+        }
+    }
+    command
+        .env(&job.env.0, &job.env.1)
+        .args([
+            job.fault.rejected_by.as_str(),
+            "--exact",
+            "--color",
+            "never",
+        ])
+        .stdin(std::process::Stdio::null());
+    let started = std::time::Instant::now();
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    let mut run = cargo::parse(&text);
+    run.elapsed = started.elapsed();
+    run.output = text;
+    Ok(run)
+}
+
+/// The solution's test binaries by target name, from cargo's JSON messages
+/// (the tests are built already: this only asks where they are).
+fn test_binaries(solution: &str, solutions_dir: &Path) -> Result<HashMap<String, PathBuf>, String> {
+    let (built, output) = cargo::run(
+        &["test", "--no-run", "--message-format=json", "-p", solution],
+        Some(solutions_dir),
+    )?;
+    if !built {
+        print_tail(&output, 30);
+        return Err(format!("cannot build the tests of {solution}"));
+    }
+    let mut binaries = HashMap::new();
+    for line in output.lines().filter(|l| l.starts_with('{')) {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let is_test = message["target"]["kind"]
+            .as_array()
+            .is_some_and(|kinds| kinds.iter().any(|k| k == "test"));
+        if let (true, Some(exe), Some(name)) = (
+            is_test,
+            message["executable"].as_str(),
+            message["target"]["name"].as_str(),
+        ) {
+            binaries.insert(name.to_string(), PathBuf::from(exe));
+        }
+    }
+    Ok(binaries)
 }
 
 /// The kit's own tools have tests of their own: the harness against hostile
