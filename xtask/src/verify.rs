@@ -173,7 +173,14 @@ fn verify(
     if on_stub.results.is_empty() {
         tally.check(false, "the stub's tests ran: none reported".into());
     }
-    println!("  {:<4} {:<58} {:<9} stub", "", "test", "solution");
+    let name_width = on_stub
+        .results
+        .iter()
+        .chain(&on_solution.results)
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(58);
+    println!("  {:<4} {:<name_width$} {:<9} stub", "", "test", "solution");
     for (test, stub_outcome) in &on_stub.results {
         let solution_outcome = on_solution.outcome(test);
         let ok = solution_outcome == Some(Outcome::Passed) && *stub_outcome == Outcome::Failed;
@@ -184,7 +191,7 @@ fn verify(
                 .and_then(|n| n.parse::<u32>().ok())
                 .is_some_and(|n| steps.contains(&n));
         let mut row = format!(
-            "{test:<58} {:<9} {}",
+            "{test:<name_width$} {:<9} {}",
             describe(solution_outcome),
             describe(Some(*stub_outcome))
         );
@@ -192,6 +199,22 @@ fn verify(
             row.push_str("  (not named stepN_… after a README step)");
         }
         tally.check(ok && named, row);
+        let target = target_of.get(test).map_or("", String::as_str);
+        if solution_outcome != Some(Outcome::Passed) {
+            if let Some(report) = report_of(&on_solution.output, test) {
+                print_tail(report, 40);
+            }
+            println!(
+                "         reproduce: cargo test -p {solution} --target-dir {} --test {target} -- {test} --exact",
+                solutions_dir.display()
+            );
+        }
+        if *stub_outcome != Outcome::Failed {
+            println!(
+                "         reproduce: cargo test -p {} --test {target} -- {test} --exact",
+                exercise.package
+            );
+        }
     }
     let stub_names: BTreeSet<&str> = on_stub.results.iter().map(|(n, _)| n.as_str()).collect();
     for (test, outcome) in &on_solution.results {
@@ -199,7 +222,7 @@ fn verify(
             tally.check(
                 *outcome == Outcome::Passed,
                 format!(
-                    "{test:<58} {:<9} (the solution's own unit test)",
+                    "{test:<name_width$} {:<9} (the solution's own unit test)",
                     describe(Some(*outcome))
                 ),
             );
@@ -292,7 +315,10 @@ fn verify(
                 fault.within_s.unwrap_or_default()
             ),
             Some(Outcome::Passed) => "NOT REJECTED: the test passed".into(),
-            _ => "the test did not run (is it named right?)".into(),
+            _ => match nearest(&fault.rejected_by, target_of.keys()) {
+                Some(near) => format!("no such test: did you mean {near}?"),
+                None => "the test did not run (is it named right?)".into(),
+            },
         };
         let row = format!(
             "{:<width$} {:<test_width$} {verdict}",
@@ -301,7 +327,8 @@ fn verify(
         );
         tally.check(outcome == Some(Outcome::Failed) && in_time, row);
         if outcome != Some(Outcome::Failed) || !in_time {
-            println!("         the mistake: {}", fault.mistake);
+            let mistake = whole_mistake(&exercise.dir, fault);
+            println!("         the mistake: {mistake}");
             println!(
                 "         reproduce: {}={} cargo test -p {solution} --target-dir {} --test {} -- {} --exact",
                 job.env.0,
@@ -318,6 +345,71 @@ fn verify(
     // The faults ran side by side: what outlived them is checked once, after all.
     leftovers(tally, &format!("the faults of {}", exercise.dir));
     Ok(())
+}
+
+/// A fault's mistake, quoted whole: the first paragraph of its doc comment
+/// (kit.rs keeps its first line only).
+fn whole_mistake(dir: &str, fault: &kit::Fault) -> String {
+    let path = kit::root()
+        .join("tests/faults")
+        .join(dir)
+        .join("src/bin")
+        .join(format!("{}.rs", fault.bin));
+    let Ok(source) = fs::read_to_string(path) else {
+        return fault.mistake.clone();
+    };
+    let paragraph: Vec<&str> = source
+        .lines()
+        .map_while(|line| line.strip_prefix("//!"))
+        .map(str::trim)
+        .take_while(|line| !line.is_empty())
+        .collect();
+    if paragraph.is_empty() {
+        fault.mistake.clone()
+    } else {
+        paragraph.join(" ")
+    }
+}
+
+/// The report libtest printed for `test` (between `---- TEST stdout ----`
+/// and the next section).
+fn report_of<'a>(output: &'a str, test: &str) -> Option<&'a str> {
+    let start = output.find(&format!("---- {test} stdout ----"))?;
+    let rest = &output[start..];
+    let end = ["\n---- ", "\nfailures:"]
+        .iter()
+        .filter_map(|mark| rest[1..].find(mark))
+        .min()
+        .map_or(rest.len(), |i| i + 1);
+    Some(&rest[..end])
+}
+
+/// The name among `names` closest to `wanted` (fewest edits), if any is
+/// close enough to be a misspelling of it.
+fn nearest<'a>(wanted: &str, names: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    names
+        .map(|name| (edits(wanted, name), name.as_str()))
+        .filter(|(distance, _)| *distance <= wanted.len() / 3 + 1)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance, over bytes.
+fn edits(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// How many fault checks run at once: each is one test, mostly waiting on
@@ -509,4 +601,37 @@ fn kill(pid: u32) {
     let _ = std::process::Command::new("kill")
         .args(["-KILL", &pid.to_string()])
         .status();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_test_name_finds_its_nearest() {
+        let names = [
+            "step1_server_echoes".to_string(),
+            "step2_client_times_out".to_string(),
+        ];
+        assert_eq!(
+            nearest("step1_server_echoe", names.iter()),
+            Some("step1_server_echoes")
+        );
+        assert_eq!(nearest("completely_else", names.iter()), None);
+        assert_eq!(edits("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_report_is_cut_at_the_next_section() {
+        let output =
+            "---- step1_a stdout ----\nboom\n\n---- step2_b stdout ----\nbang\n\nfailures:\n";
+        assert_eq!(
+            report_of(output, "step1_a"),
+            Some("---- step1_a stdout ----\nboom\n")
+        );
+        assert_eq!(
+            report_of(output, "step2_b"),
+            Some("---- step2_b stdout ----\nbang\n")
+        );
+    }
 }
