@@ -233,6 +233,45 @@ fn verify(
         tally.check(false, "the solution's tests ran: none reported".into());
     }
 
+    // The traceability table names tests that exist, and each `stepN_`
+    // test names its README step N.
+    let names: BTreeSet<&str> = on_stub.results.iter().map(|(n, _)| n.as_str()).collect();
+    let traced = traced_tests(&exercise.dir);
+    if !traced.is_empty() {
+        let unknown: Vec<&String> = traced
+            .iter()
+            .filter(|t| !names.contains(t.as_str()))
+            .collect();
+        tally.check(
+            unknown.is_empty(),
+            format!(
+                "{TRACEABILITY}: the {} tests it names exist{}",
+                traced.len(),
+                if unknown.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (not found: {unknown:?})")
+                }
+            ),
+        );
+    }
+    for target in &exercise.tests {
+        let path = kit::root().join("tests").join(format!("{target}.rs"));
+        let source = fs::read_to_string(&path).unwrap_or_default();
+        let wrong = steps_not_named(&source);
+        tally.check(
+            wrong.is_empty(),
+            format!(
+                "tests/{target}.rs: every stepN_ test calls step(N, …){}",
+                if wrong.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (not: {wrong:?})")
+                }
+            ),
+        );
+    }
+
     // 7. The points weigh tests that exist.
     let tests: Vec<String> = on_stub
         .results
@@ -345,6 +384,68 @@ fn verify(
     // The faults ran side by side: what outlived them is checked once, after all.
     leftovers(tally, &format!("the faults of {}", exercise.dir));
     Ok(())
+}
+
+/// The table of rules, tests and faults, in the kit's docs.
+const TRACEABILITY: &str = "docs/traceability.md";
+
+/// The tests that [`TRACEABILITY`] names for the exercise in folder `dir`:
+/// the backquoted names in the second column of its section's table.
+fn traced_tests(dir: &str) -> Vec<String> {
+    let text = fs::read_to_string(kit::root().join(TRACEABILITY)).unwrap_or_default();
+    let heading = format!("## {dir}");
+    let mut tests = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if line.starts_with("## ") {
+            inside = line.trim() == heading;
+            continue;
+        }
+        let cells: Vec<&str> = line.split('|').collect();
+        if !inside || cells.len() < 4 || cells[1].trim() == "rule (README)" {
+            continue;
+        }
+        tests.extend(
+            cells[2]
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|name| !name.starts_with('-'))
+                .map(str::to_string),
+        );
+    }
+    tests
+}
+
+/// The `stepN_…` test functions in `source` whose body does not start by
+/// calling `step(N, …)`.
+fn steps_not_named(source: &str) -> Vec<String> {
+    let mut wrong = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("fn step") {
+        let after = &rest[at + 3..];
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let number: String = name[4..].chars().take_while(char::is_ascii_digit).collect();
+        rest = &after[name.len()..];
+        if number.is_empty() || !name[4 + number.len()..].starts_with('_') {
+            continue; // `fn step(…)` itself, or another helper
+        }
+        // The body up to the next function.
+        let body = &rest[..rest.find("\nfn ").unwrap_or(rest.len())];
+        let called = body.find("step(").is_some_and(|i| {
+            body[i + 5..]
+                .trim_start()
+                .strip_prefix(number.as_str())
+                .is_some_and(|r| r.trim_start().starts_with(','))
+        });
+        if !called {
+            wrong.push(name);
+        }
+    }
+    wrong
 }
 
 /// A fault's mistake, quoted whole: the first paragraph of its doc comment
@@ -619,6 +720,14 @@ mod tests {
         );
         assert_eq!(nearest("completely_else", names.iter()), None);
         assert_eq!(edits("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_step_test_must_name_its_step() {
+        let source = "fn step1_good() {\n    step(\n        1,\n        \"x\",\n    );\n}\n\
+                      fn step2_wrong() {\n    step(3, \"y\");\n}\nfn step(n: u32) {}\n\
+                      fn step3_none() {\n    let x = 1;\n}\n";
+        assert_eq!(steps_not_named(source), vec!["step2_wrong", "step3_none"]);
     }
 
     #[test]
