@@ -13,9 +13,12 @@ use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use harness::chat::{join, reset, spawn_in_step, ScriptedServer, SilentClient};
+use harness::chat::{reset, SilentClient};
 use harness::predicates::prelude::*;
-use harness::{program, step, Client, Failure, RefusedTcpPort, Reply, Run, Server, TcpConn};
+use harness::{
+    join, program, spawn_in_step, step, Client, Failure, RefusedTcpPort, Reply, Run,
+    ScriptedServer, Server, TcpConn,
+};
 
 /// The longest line the server must accept, without its `\n`.
 const MAX_LINE: usize = 4096;

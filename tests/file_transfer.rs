@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use harness::predicates::prelude::*;
 use harness::{
-    escape, program, step, tree, wait_for_tree, Client, Context, Failure, PeerReply,
-    RefusedTcpPort, Relay, Reply, Run, Server, TcpConn, UploadPeer,
+    escape, join, program, spawn_in_step, step, tree, wait_for_tree, Client, Context, Failure,
+    PeerReply, RefusedTcpPort, Relay, Reply, Run, Server, TcpConn, UploadPeer,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -895,7 +895,7 @@ fn step8_trickling_client_does_not_delay_others() {
     slow.send(b"s");
     let trickler = {
         let other_done = Arc::clone(&other_done);
-        thread::spawn(move || {
+        spawn_in_step(move || {
             // One byte every 50 ms until the other upload is done (at most
             // 99 bytes, 5 s), then the rest at once.
             let mut sent = 1;
@@ -918,9 +918,7 @@ fn step8_trickling_client_does_not_delay_others() {
             .with("hint", "serve each connection on a thread of its own: one slow client must not hold the others")
             .raise();
     }
-    if let Err(panic) = trickler.join() {
-        std::panic::resume_unwind(panic);
-    }
+    join(trickler);
     expect_file(
         &sandbox.files(),
         "fast.bin",

@@ -22,8 +22,10 @@ mod ports;
 mod process;
 mod relay;
 mod report;
+mod scripted;
 pub mod shm;
 mod tcp;
+mod threads;
 mod udp;
 
 pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
@@ -32,7 +34,9 @@ pub use ports::{RefusedTcpPort, SilentUdpPort};
 pub use process::{exited_within, Client, Process, Program, Run, Server};
 pub use relay::{Relay, RelayPlan};
 pub use report::{escape, step, Context, Failure};
+pub use scripted::ScriptedServer;
 pub use tcp::{Reply, TcpConn};
+pub use threads::{join, spawn_in_step};
 pub use udp::{EchoPeer, EchoScript, UdpConn};
 
 pub use assert_cmd;
