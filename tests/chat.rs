@@ -798,10 +798,10 @@ fn step4_a_silent_client_never_stalls_the_others() {
     });
 
     listener.conn.set_patience(STALL);
-    let by_hand = server.context_with(&format!(
-        "nc 127.0.0.1 {}    # /join busy, then Ctrl-Z: a client that stops reading",
-        server.addr().port()
-    ));
+    let by_hand = harness::by_hand(
+        &server,
+        "nc {addr}    # /join busy, then Ctrl-Z: a client that stops reading",
+    );
     let (state, changed) = &*progress;
     let mut expected = 0u64;
     loop {

@@ -24,7 +24,7 @@ impl SilentClient {
     pub fn connect(server: &Server, receive_buffer: usize, lines: &[u8]) -> SilentClient {
         let fail = |what: String| -> ! {
             Failure::new(what)
-                .context(&server.context_with("nc {addr}"))
+                .context(&crate::by_hand(server, "nc {addr}"))
                 .raise()
         };
         let socket = Socket::new(Domain::for_address(server.addr()), Type::STREAM, None)

@@ -35,7 +35,7 @@ pub use process::{exited_within, Client, Process, Program, Run, Server};
 pub use relay::{Relay, RelayPlan};
 pub use report::{escape, step, Context, Failure};
 pub use scripted::ScriptedServer;
-pub use tcp::{Reply, TcpConn};
+pub use tcp::{by_hand, Reply, TcpConn};
 pub use threads::{join, spawn_in_step};
 pub use udp::{EchoPeer, EchoScript, UdpConn};
 
