@@ -898,12 +898,7 @@ fn expect_code(run: &Run, code: i32, why: &str) {
 #[track_caller]
 fn expect_stdout(run: &Run, expected: &[&str], why: &str) {
     let want: String = expected.iter().map(|line| format!("{line}\n")).collect();
-    if run.stdout() != want {
-        run.failure(format!("wrong output: {why}"))
-            .got_vs_expected(run.stdout().as_bytes(), want.as_bytes())
-            .with("by hand", PLAY_THE_SERVER)
-            .raise();
-    }
+    harness::expect_stdout(run, &want, why, Some(PLAY_THE_SERVER));
 }
 
 #[test]

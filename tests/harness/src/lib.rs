@@ -18,6 +18,7 @@ pub mod chat;
 mod files;
 pub mod http;
 mod memory;
+mod output;
 mod ports;
 mod process;
 mod relay;
@@ -30,6 +31,7 @@ mod udp;
 
 pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
 pub use memory::{expect_peak_under, peak_rss_kib, peak_rss_mib};
+pub use output::expect_stdout;
 pub use ports::{RefusedTcpPort, SilentUdpPort};
 pub use process::{exited_within, Client, Process, Program, Run, Server};
 pub use relay::{Relay, RelayPlan};
