@@ -13,9 +13,12 @@ use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use harness::chat::{join, reset, spawn_in_step, ScriptedServer, SilentClient};
+use harness::chat::{reset, SilentClient};
 use harness::predicates::prelude::*;
-use harness::{program, step, Client, Failure, RefusedTcpPort, Reply, Run, Server, TcpConn};
+use harness::{
+    join, program, spawn_in_step, step, Client, Failure, RefusedTcpPort, Reply, Run,
+    ScriptedServer, Server, TcpConn,
+};
 
 /// The longest line the server must accept, without its `\n`.
 const MAX_LINE: usize = 4096;
@@ -795,10 +798,10 @@ fn step4_a_silent_client_never_stalls_the_others() {
     });
 
     listener.conn.set_patience(STALL);
-    let by_hand = server.context_with(&format!(
-        "nc 127.0.0.1 {}    # /join busy, then Ctrl-Z: a client that stops reading",
-        server.addr().port()
-    ));
+    let by_hand = harness::by_hand(
+        &server,
+        "nc {addr}    # /join busy, then Ctrl-Z: a client that stops reading",
+    );
     let (state, changed) = &*progress;
     let mut expected = 0u64;
     loop {
@@ -895,12 +898,7 @@ fn expect_code(run: &Run, code: i32, why: &str) {
 #[track_caller]
 fn expect_stdout(run: &Run, expected: &[&str], why: &str) {
     let want: String = expected.iter().map(|line| format!("{line}\n")).collect();
-    if run.stdout() != want {
-        run.failure(format!("wrong output: {why}"))
-            .got_vs_expected(run.stdout().as_bytes(), want.as_bytes())
-            .with("by hand", PLAY_THE_SERVER)
-            .raise();
-    }
+    harness::expect_stdout(run, &want, why, Some(PLAY_THE_SERVER));
 }
 
 #[test]

@@ -19,8 +19,8 @@ use std::time::Duration;
 use harness::predicates::prelude::*;
 use harness::ScratchDir as TempDir;
 use harness::{
-    escape, program, step, tree, wait_for_tree, Client, Context, Failure, PeerReply,
-    RefusedTcpPort, Relay, Reply, Run, Server, TcpConn, UploadPeer,
+    by_hand, escape, join, program, spawn_in_step, step, tree, wait_for_tree, Client, Context,
+    Failure, PeerReply, RefusedTcpPort, Relay, Reply, Run, Server, TcpConn, UploadPeer,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -214,7 +214,7 @@ fn step1_server_saves_an_upload() {
     conn.send(&[header(b"hello.txt", body.len()), body.to_vec()].concat());
     conn.shutdown_write();
     conn.expect_line("OK 12");
-    let context = server.context_with(NC);
+    let context = by_hand(&server, NC);
     expect_file(&sandbox.files(), "hello.txt", body, &context);
     expect_tree(
         &sandbox.files(),
@@ -244,12 +244,7 @@ fn step1_server_reads_a_header_sent_in_pieces() {
     send_part(&mut conn, &body);
     conn.shutdown_write();
     conn.expect_line("OK 10000");
-    expect_file(
-        &sandbox.files(),
-        "data.bin",
-        &body,
-        &server.context_with(NC),
-    );
+    expect_file(&sandbox.files(), "data.bin", &body, &by_hand(&server, NC));
 }
 
 // ---------------------------------------------------------------- step 2
@@ -426,7 +421,7 @@ fn step4_round_trip_any_bytes() {
     );
     let sandbox = Sandbox::new();
     let server = start_server(&sandbox);
-    let context = server.context_with(NC);
+    let context = by_hand(&server, NC);
 
     // Seeded, so that a failure can be replayed: FILE_TRANSFER_SEED=<seed>.
     let seed: u64 = match std::env::var("FILE_TRANSFER_SEED") {
@@ -541,7 +536,7 @@ fn step4_round_trip_through_one_byte_segments() {
         &sandbox.files(),
         "bytes.bin",
         &contents,
-        &server.context_with(NC),
+        &by_hand(&server, NC),
     );
 }
 
@@ -584,7 +579,7 @@ fn step5_server_refuses_hostile_names() {
                 "nothing may be written in, above or beside the directory for the name \"{}\"",
                 escape(name)
             ),
-            &server.context_with(NC),
+            &by_hand(&server, NC),
         );
     }
     server.expect_alive("hostile names");
@@ -610,7 +605,7 @@ fn step5_server_accepts_any_valid_name() {
         conn.send(&[header(name.as_bytes(), 4), b"data".to_vec()].concat());
         conn.shutdown_write();
         conn.expect_line("OK 4");
-        expect_file(&sandbox.files(), name, b"data", &server.context_with(NC));
+        expect_file(&sandbox.files(), name, b"data", &by_hand(&server, NC));
     }
 }
 
@@ -624,7 +619,7 @@ fn step6_cut_upload_leaves_nothing_behind() {
     );
     let sandbox = Sandbox::new();
     let mut server = start_server(&sandbox);
-    let context = server.context_with(NC);
+    let context = by_hand(&server, NC);
     let mut conn = TcpConn::to(&server, NC);
     conn.send(&header(b"big.bin", 1_000_000));
     conn.send(&noise(6, 300_000));
@@ -696,7 +691,7 @@ fn step6_an_upload_replaces_an_existing_file() {
     fs::write(sandbox.files().join("same.txt"), old).unwrap();
     let before = tree(&sandbox.files());
     let server = start_server(&sandbox);
-    let context = server.context_with(NC);
+    let context = by_hand(&server, NC);
     let mut conn = TcpConn::to(&server, NC);
     let new = noise(61, 1_000);
     conn.send(&[header(b"same.txt", new.len()), new[..300].to_vec()].concat());
@@ -785,7 +780,7 @@ fn step7_server_refuses_bad_headers() {
         conn.expect_line("ERR invalid header");
     }
     server.expect_alive("bad headers");
-    let context = server.context_with(NC);
+    let context = by_hand(&server, NC);
     expect_tree(&sandbox.files(), &[], "bad headers write nothing", &context);
     let mut conn = TcpConn::to(&server, NC);
     conn.send(&[header(b"good.bin", 2), b"ok".to_vec()].concat());
@@ -856,7 +851,7 @@ fn step8_eight_uploads_at_once() {
     send_part(&mut conns[0], &bodies[0][size / 2..]);
     conns[0].shutdown_write();
     conns[0].expect_line(&format!("OK {size}"));
-    let context = server.context_with(NC);
+    let context = by_hand(&server, NC);
     for (name, body) in names.iter().zip(&bodies).take(6) {
         expect_file(&sandbox.files(), name, body, &context);
     }
@@ -896,7 +891,7 @@ fn step8_trickling_client_does_not_delay_others() {
     slow.send(b"s");
     let trickler = {
         let other_done = Arc::clone(&other_done);
-        thread::spawn(move || {
+        spawn_in_step(move || {
             // One byte every 50 ms until the other upload is done (at most
             // 99 bytes, 5 s), then the rest at once.
             let mut sent = 1;
@@ -919,20 +914,18 @@ fn step8_trickling_client_does_not_delay_others() {
             .with("hint", "serve each connection on a thread of its own: one slow client must not hold the others")
             .raise();
     }
-    if let Err(panic) = trickler.join() {
-        std::panic::resume_unwind(panic);
-    }
+    join(trickler);
     expect_file(
         &sandbox.files(),
         "fast.bin",
         &contents,
-        &server.context_with(NC),
+        &by_hand(&server, NC),
     );
     expect_file(
         &sandbox.files(),
         "slow.bin",
         &[b's'; 100],
-        &server.context_with(NC),
+        &by_hand(&server, NC),
     );
 }
 

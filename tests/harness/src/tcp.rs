@@ -20,6 +20,31 @@ pub enum Reply {
     Closed(Vec<u8>),
 }
 
+/// The context for a report about `server`, with `line` as the way to talk
+/// to it by hand: `{addr}` in it becomes `IP PORT`, and a comment of its own
+/// (`nc {addr}    # /join busy, then Ctrl-Z`) joins the "second terminal" note
+/// rather than running into a second `#`. The one place such lines are made.
+pub fn by_hand(server: &Server, line: &str) -> Context {
+    let (line, comment) = by_hand_line(line, server.addr());
+    let mut context = server.context_with(&line);
+    if let (Some(comment), Some(last)) = (comment, context.repro.last_mut()) {
+        *last = format!("{line}    # in a second terminal: {comment}");
+    }
+    context
+}
+
+/// `line` with `{addr}` filled in, and its own comment apart, if it has one.
+fn by_hand_line(line: &str, addr: SocketAddr) -> (String, Option<String>) {
+    let line = line.replace("{addr}", &format!("{} {}", addr.ip(), addr.port()));
+    match line.split_once(" # ") {
+        Some((command, comment)) => (
+            command.trim_end().to_string(),
+            Some(comment.trim().to_string()),
+        ),
+        None => (line, None),
+    }
+}
+
 /// A harness connection to a server.
 pub struct TcpConn {
     stream: TcpStream,
@@ -34,9 +59,7 @@ impl TcpConn {
     /// talk to it by hand (`nc 127.0.0.1 PORT`; `{addr}` there is replaced by
     /// `IP PORT`).
     pub fn to(server: &Server, repro: &str) -> TcpConn {
-        let addr = server.addr();
-        let repro = repro.replace("{addr}", &format!("{} {}", addr.ip(), addr.port()));
-        TcpConn::connect(addr, server.context_with(&repro))
+        TcpConn::connect(server.addr(), by_hand(server, repro))
     }
 
     /// Connects to `addr`, with `context` for failure reports.
@@ -332,5 +355,45 @@ fn shown_bytes(bytes: &[u8]) -> String {
         format!("\"{}…\" ({} bytes)", escape(&bytes[..200]), bytes.len())
     } else {
         format!("\"{}\"", escape(bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The commands a by-hand line may start with: the shell's `printf`, and
+    /// the tools the exercise READMEs tell a student to install (`nc` is
+    /// OpenBSD netcat, `netcat-openbsd` on Debian). Checked by name rather
+    /// than on PATH, as a machine without netcat still runs the tests.
+    const TOOLS: [&str; 3] = ["nc", "printf", "curl"];
+
+    /// Every kind of by-hand line the tests use: pasteable, with no `{…}`
+    /// left, starting with a command a shell finds.
+    #[test]
+    fn by_hand_lines_are_pasteable() {
+        let addr: SocketAddr = "127.0.0.1:40123".parse().unwrap();
+        for line in [
+            "nc {addr}",
+            "printf 'hello.txt\\n6\\nhello\\n' | nc -N {addr}",
+            "nc {addr}    # /join busy, then Ctrl-Z: a client that stops reading",
+        ] {
+            let (command, _) = by_hand_line(line, addr);
+            assert!(
+                !command.contains('{') && !command.contains('}'),
+                "{command}"
+            );
+            assert!(!command.contains('#'), "one comment only: {command}");
+            assert!(command.contains("127.0.0.1 40123"), "{command}");
+            for word in command
+                .split(" | ")
+                .filter_map(|part| part.split_whitespace().next())
+            {
+                assert!(
+                    TOOLS.contains(&word),
+                    "`{word}` is not a tool the READMEs name: {command}"
+                );
+            }
+        }
     }
 }

@@ -1,0 +1,119 @@
+//! A server played by the harness, to test a client against a script.
+
+use std::net::{SocketAddr, TcpListener};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use crate::report::Context;
+use crate::{spawn_in_step, Run, TcpConn, PATIENCE};
+
+/// A server played by the harness, to test a client: it accepts one
+/// connection and runs a script against it on a thread of its own, reacting
+/// to what the client sends (events, not clocks).
+///
+/// ```ignore
+/// let server = ScriptedServer::start(|conn| {
+///     conn.expect_line("/nick alice");
+///     conn.send_line("OK nick alice");
+/// });
+/// let run = Client::new(program!("chat-client")).args(["--server", &server.addr().to_string()]).run();
+/// server.finish(&run);
+/// ```
+pub struct ScriptedServer {
+    addr: SocketAddr,
+    give_up: Arc<AtomicBool>,
+    /// `false` when the client never connected.
+    script: JoinHandle<bool>,
+}
+
+impl ScriptedServer {
+    /// Listens on a free loopback port and runs `script` on the first
+    /// connection. Closing the connection is the script's return.
+    pub fn start<F>(script: F) -> ScriptedServer
+    where
+        F: FnOnce(&mut TcpConn) + Send + 'static,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let addr = listener.local_addr().unwrap();
+        let give_up = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&give_up);
+        let script = spawn_in_step(move || {
+            let context = Context {
+                command: None,
+                name: Some("the client".into()),
+                stderr: None,
+                repro: vec![format!(
+                    "nc -l 127.0.0.1 {}    # play the server yourself: type its lines",
+                    addr.port()
+                )],
+                ..Context::default()
+            };
+            let Some(stream) = accept(&listener, &stop) else {
+                return false;
+            };
+            let mut conn = TcpConn::from_stream(stream, context);
+            script(&mut conn);
+            true
+        });
+        ScriptedServer {
+            addr,
+            give_up,
+            script,
+        }
+    }
+
+    /// Where the client must connect.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Waits for the script to end, after the client's `run`; if the script
+    /// failed, fails the test with both sides: what the server saw, and what
+    /// the client printed.
+    #[track_caller]
+    pub fn finish(self, run: &Run) {
+        self.give_up.store(true, Ordering::SeqCst);
+        match self.script.join() {
+            Ok(true) => {}
+            Ok(false) => run
+                .failure(format!(
+                    "the client never connected to the harness's server at {}",
+                    self.addr
+                ))
+                .raise(),
+            Err(failure) => {
+                // Its report was printed as it failed; here it is again, with
+                // the client's side.
+                let report = failure
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| failure.downcast_ref::<&str>().copied())
+                    .unwrap_or("(no report)");
+                run.failure("the client did not do what the harness's server expected")
+                    .with("server side", report.trim())
+                    .raise()
+            }
+        }
+    }
+}
+
+/// Accepts one connection, for at most [`PATIENCE`], or until `give_up`.
+fn accept(listener: &TcpListener, give_up: &AtomicBool) -> Option<std::net::TcpStream> {
+    let deadline = Instant::now() + PATIENCE;
+    while !give_up.load(Ordering::SeqCst) && Instant::now() < deadline {
+        let mut poll = libc::pollfd {
+            fd: listener.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // Readiness with a short timeout, to look at `give_up` between waits.
+        // SAFETY: one valid pollfd, for the length of the call.
+        if unsafe { libc::poll(&mut poll, 1, 50) } > 0 {
+            return listener.accept().ok().map(|(stream, _)| stream);
+        }
+    }
+    None
+}
