@@ -6,7 +6,6 @@
 //! step 6 tests run the two programs together. Every test uses a block name of
 //! its own, and its `ShmName` guard removes whatever is left under it.
 
-use std::process::ExitStatus;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -66,7 +65,7 @@ fn published(writer: &mut Process, name: &ShmName) -> ShmBlock {
                         name,
                         format!(
                             "it exited ({}) before publishing its block",
-                            describe(status)
+                            harness::describe_status(status)
                         ),
                     )
                     .with("block", seen)
@@ -86,14 +85,6 @@ fn published(writer: &mut Process, name: &ShmName) -> ShmBlock {
                 }
             }
         }
-    }
-}
-
-fn describe(status: ExitStatus) -> String {
-    match status.code() {
-        Some(101) => "exit code 101: a panic".into(),
-        Some(code) => format!("exit code {code}"),
-        None => format!("killed by a signal ({status})"),
     }
 }
 
@@ -190,7 +181,7 @@ fn expect_code(process: &mut Process, name: &ShmName, code: i32, why: &str) {
             name,
             format!(
                 "it exited with {}, expected exit code {code} ({why})",
-                describe(status)
+                harness::describe_status(status)
             ),
         )
         .raise();
@@ -458,7 +449,7 @@ fn step3_reader_waits_for_state_1() {
                 &name,
                 format!(
                     "it exited ({}) while the block was in state 0",
-                    describe(status)
+                    harness::describe_status(status)
                 ),
             )
             .with(
@@ -504,7 +495,7 @@ fn step3_reader_started_before_the_writer() {
             &name,
             format!(
                 "it exited ({}) before the block was published",
-                describe(status)
+                harness::describe_status(status)
             ),
         )
         .with(
@@ -778,7 +769,10 @@ fn step5_writer_unlinks_on_sigterm() {
         failure(
             &writer,
             &name,
-            format!("after SIGTERM it exited with {}", describe(status)),
+            format!(
+                "after SIGTERM it exited with {}",
+                harness::describe_status(status)
+            ),
         )
         .with(
             "expected",
@@ -808,7 +802,10 @@ fn step5_writer_unlinks_on_sigint() {
         failure(
             &writer,
             &name,
-            format!("after SIGINT it exited with {}", describe(status)),
+            format!(
+                "after SIGINT it exited with {}",
+                harness::describe_status(status)
+            ),
         )
         .with("expected", "exit code 1 after unlinking the block")
         .raise();

@@ -44,7 +44,7 @@ pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
 pub use memory::{expect_peak_under, peak_rss_kib, peak_rss_mib};
 pub use output::expect_stdout;
 pub use ports::{RefusedTcpPort, SilentUdpPort};
-pub use process::{exited_within, Client, Process, Program, Run, Server};
+pub use process::{describe_status, exited_within, Client, Process, Program, Run, Server};
 pub use relay::{Relay, RelayPlan};
 pub use report::{escape, step, Context, Failure};
 pub use sandbox::{hand_over, scratch_dir, ScratchDir, REQUIRE_BIN_VAR, SANDBOX_VAR};

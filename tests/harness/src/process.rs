@@ -252,7 +252,7 @@ pub fn exited_within(pid: u32, patience: Duration) -> bool {
 }
 
 /// Describes an exit status for a report: `exit code 101 (a panic)`.
-pub(crate) fn describe_status(status: ExitStatus) -> String {
+pub fn describe_status(status: ExitStatus) -> String {
     match (status.code(), status.signal()) {
         (Some(101), _) => "exit code 101 (a panic: a todo!() not yet done, or an unwrap)".into(),
         (Some(code), _) => format!("exit code {code}"),
@@ -355,6 +355,11 @@ impl Process {
     /// The program it runs.
     pub fn program(&self) -> &Program {
         &self.program
+    }
+
+    /// It and every live process it started, however they detached.
+    pub fn family(&self) -> Vec<u32> {
+        self.contained.family()
     }
 
     /// The processes it started that are still running, however they
