@@ -5,12 +5,35 @@
 //! what came back and what was expected (escaped bytes, with a caret under the
 //! first difference), the program's stderr tail, and how to try it by hand.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 thread_local! {
     static STEP: RefCell<Option<(u32, String)>> = const { RefCell::new(None) };
+    /// Set while [`Failure::raise`] panics, for the panic hook.
+    static RAISING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A report is the whole story: the panic hook prints a harness failure's
+/// report alone, with no "panicked at" inside the harness, no backtrace (even
+/// with `RUST_BACKTRACE=1`) and no note about one. Any other panic (a
+/// student's own `assert!`, a bug) goes to the hook that was there before, with
+/// its location as usual.
+fn quiet_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if RAISING.with(|raising| raising.replace(false)) {
+                if let Some(report) = info.payload().downcast_ref::<String>() {
+                    eprintln!("{report}");
+                    return;
+                }
+            }
+            previous(info);
+        }));
+    });
 }
 
 /// Names the README step the current test checks; every failure report of this
@@ -55,11 +78,15 @@ pub struct Context {
 }
 
 impl Context {
-    /// The last `lines` lines the program wrote to stderr.
+    /// The last `lines` lines the program wrote to stderr (less Rust's note
+    /// on how to get a backtrace, which says nothing about the mistake).
     pub fn stderr_tail(&self, lines: usize) -> Option<String> {
         let stderr = self.stderr.as_ref()?.lock().unwrap().clone();
         let text = String::from_utf8_lossy(&stderr);
-        let all: Vec<&str> = text.lines().collect();
+        let all: Vec<&str> = text
+            .lines()
+            .filter(|line| !line.starts_with("note: run with `RUST_BACKTRACE=1`"))
+            .collect();
         let tail = &all[all.len().saturating_sub(lines)..];
         Some(tail.join("\n"))
     }
@@ -180,10 +207,13 @@ impl Failure {
         out
     }
 
-    /// Fails the test with this report.
-    #[track_caller]
+    /// Fails the test with this report (the panic's payload is the report,
+    /// a `String`).
     pub fn raise(self) -> ! {
-        panic!("{}", self.render())
+        quiet_hook();
+        let report = self.render();
+        RAISING.with(|raising| raising.set(true));
+        std::panic::panic_any(report)
     }
 }
 
