@@ -225,6 +225,26 @@ fn step1_server_saves_an_upload() {
 }
 
 #[test]
+fn step1_server_creates_its_missing_directory() {
+    step(
+        1,
+        "a --dir that does not exist yet is created at start (or the server exits 1 with `error: …`)",
+    );
+    let sandbox = Sandbox::new();
+    let dir = sandbox.root().join("new").join("uploads");
+    let server = Server::start(program!("file-server"), &["--dir", dir.to_str().unwrap()]);
+    let mut conn = TcpConn::to(&server, NC);
+    conn.send(&[header(b"first.txt", 3), b"abc".to_vec()].concat());
+    conn.shutdown_write();
+    conn.expect_line_why(
+        "OK 3",
+        "the folder named by --dir did not exist: create it when the server starts \
+         (`fs::create_dir_all`), so the first upload has somewhere to go",
+    );
+    expect_file(&dir, "first.txt", b"abc", &by_hand(&server, NC));
+}
+
+#[test]
 fn step1_server_reads_a_header_sent_in_pieces() {
     step(
         1,

@@ -4,7 +4,7 @@
 # connection, as the server's contract says), in the same run.
 #
 # Prints requests/s and p99 latency for each, and the ratio to nginx, the
-# baseline named in shared/spec/05-http.md. Talks to 127.0.0.1 only; installs
+# baseline: a production server serving the same bytes. Talks to 127.0.0.1 only; installs
 # wrk and nginx from Debian's packages when missing; kills what it started.
 #
 #   bench/http/run.sh                 # 2 rounds of 5 s per server
