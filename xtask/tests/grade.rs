@@ -329,3 +329,86 @@ fn copy(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `git status` of the kit: what an attack must leave as it was.
+fn kit_status() -> String {
+    let output = Command::new("git")
+        .args([
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+            "--ignored=no",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("git runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Submissions that try to bring the kit's code or their own build steps in:
+/// each is refused before anything of it is built or run, scores 0 on every
+/// test, and the kit is as it was.
+#[test]
+fn a_symlinked_src_and_a_path_dependency_score_zero() {
+    let before = kit_status();
+    let attacks = work("attacks");
+    let _ = std::fs::remove_dir_all(&attacks);
+    // `src` pointing at the reference solution.
+    let linked = attacks.join("symlink/exercises/01-latency");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::os::unix::fs::symlink(root().join("solutions/01-latency/src"), linked.join("src"))
+        .unwrap();
+    // A path dependency whose build script would rewrite the tests.
+    let evil = attacks.join("path-dep/exercises/01-latency");
+    copy(&root().join("solutions/01-latency/src"), &evil.join("src"));
+    std::fs::create_dir_all(evil.join("src/evil")).unwrap();
+    std::fs::write(
+        evil.join("src/evil/build.rs"),
+        "fn main() { std::fs::write(\"../../../../tests/latency.rs\", \"\").unwrap(); }\n",
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(root().join("solutions/01-latency/Cargo.toml")).unwrap();
+    std::fs::write(
+        evil.join("Cargo.toml"),
+        manifest.replace(
+            "[dependencies]\n",
+            "[dependencies]\nevil = { path = \"src/evil\" }\n",
+        ),
+    )
+    .unwrap();
+    for (attack, why) in [
+        (
+            "symlink",
+            "refused: exercises/01-latency/src is a symbolic link",
+        ),
+        (
+            "path-dep",
+            "refused: exercises/01-latency/Cargo.toml [dependencies] has `evil = { path",
+        ),
+    ] {
+        let work_dir = work("latency");
+        let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+        let submission = attacks.join(attack);
+        let args = [
+            "--exercise",
+            "latency",
+            "--submission",
+            submission.to_str().unwrap(),
+        ];
+        let report = grade(&work_dir, "json", &args, 0);
+        let json: serde_json::Value = serde_json::from_str(&report).unwrap();
+        assert_eq!(json["score"], 0, "{attack}: {report}");
+        let tests = json["tests"].as_array().unwrap();
+        assert!(
+            tests.len() >= 13,
+            "{attack}: every test is in the report: {report}"
+        );
+        assert!(
+            tests
+                .iter()
+                .all(|t| t["output"].as_str().unwrap().starts_with(why)),
+            "{attack}: each test says `{why}`: {report}"
+        );
+    }
+    assert_eq!(kit_status(), before, "the kit changed");
+}
