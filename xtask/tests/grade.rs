@@ -32,11 +32,11 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// A folder of this test's own under cargo's target directory.
+/// A folder of this test's own, outside the kit: the sandbox user must reach
+/// the programs grade copies or builds there, and cannot cross a kit that is
+/// unreadable to it (as in CI).
 fn work(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("grade")
-        .join(name)
+    std::env::temp_dir().join("ipc-kit-grade-tests").join(name)
 }
 
 fn xtask(args: &[&str]) -> Output {
@@ -411,4 +411,57 @@ fn a_symlinked_src_and_a_path_dependency_score_zero() {
         );
     }
     assert_eq!(kit_status(), before, "the kit changed");
+}
+
+/// A submission in another language: plain Python programs (stdlib only) in
+/// `exercises/01-latency/bin/`, graded by the same tests. Whole, they score
+/// full marks; without the sequence check (a bug), they lose exactly the tests
+/// of README step 5.
+#[test]
+fn python_programs_are_graded_by_the_same_tests() {
+    let python = fixtures().join("python");
+    let buggy = work("python-buggy");
+    let _ = std::fs::remove_dir_all(&buggy);
+    let bin = buggy.join("exercises/01-latency/bin");
+    copy(&python.join("exercises/01-latency/bin"), &bin);
+    let client = std::fs::read_to_string(bin.join("latency-client")).unwrap();
+    let without_check = client.replace(
+        "if len(data) >= 8 and data[:8] == want:  # the sequence check",
+        "if True:  # the bug: any pong will do",
+    );
+    assert_ne!(client, without_check, "the fixture lost its sequence check");
+    std::fs::write(bin.join("latency-client"), without_check).unwrap();
+    for (submission, lost) in [
+        (&python, vec![]),
+        (
+            &buggy,
+            vec![
+                "step5_client_ignores_duplicate_replies",
+                "step5_client_ignores_stale_replies",
+            ],
+        ),
+    ] {
+        let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+        let args = [
+            "--exercise",
+            "latency",
+            "--submission",
+            submission.to_str().unwrap(),
+        ];
+        let report = grade(&work("latency"), "json", &args, 0);
+        let json: serde_json::Value = serde_json::from_str(&report).unwrap();
+        let failed: Vec<&str> = json["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["status"] != "passed")
+            .map(|t| {
+                t["name"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("01-latency: ")
+            })
+            .collect();
+        assert_eq!(failed, lost, "{}: {report}", submission.display());
+    }
 }
