@@ -51,23 +51,30 @@ impl TestRun {
     }
 }
 
-/// The cargo that runs us (cargo sets `CARGO` for `cargo run`).
-fn cargo() -> Command {
+/// The cargo that runs us (cargo sets `CARGO` for `cargo run`), in the
+/// kit's root, without the overrides the caller's shell may have set.
+pub fn command() -> Command {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command.current_dir(root());
-    // The tests must see the programs they were built for, unless a fault run
-    // says otherwise: clear every override the caller's shell may have set.
+    scrub(&mut command);
+    command
+}
+
+/// Clears every `IPC_KIT_*` and `RUST_TEST_*` variable inherited from the
+/// caller: the tests must see the programs they were built for (or those that
+/// verify and grade name, set after this), and libtest's own defaults.
+pub fn scrub(command: &mut Command) {
     for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("IPC_KIT_BIN_") {
-            command.env_remove(key);
+        let text = key.to_string_lossy();
+        if text.starts_with("IPC_KIT_") || text.starts_with("RUST_TEST_") {
+            command.env_remove(&key);
         }
     }
-    command
 }
 
 /// Runs `cargo <args>` with its output captured; true when it succeeded.
 pub fn run(args: &[&str], target_dir: Option<&Path>) -> Result<(bool, String), String> {
-    let mut command = cargo();
+    let mut command = command();
     // `--target-dir` goes before a `--`, after which arguments are the tool's.
     let split = args.iter().position(|a| *a == "--").unwrap_or(args.len());
     command.args(&args[..split]);
@@ -93,7 +100,7 @@ pub fn test(
     filter: &[&str],
     env: &[(String, String)],
 ) -> Result<TestRun, String> {
-    let mut command = cargo();
+    let mut command = command();
     command.args(["test", "--no-fail-fast", "-p", package]);
     if let Some(dir) = target_dir {
         command.arg("--target-dir").arg(dir);

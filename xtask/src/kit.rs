@@ -84,7 +84,10 @@ pub fn exercise(root: &Path, dir: String) -> Result<Exercise, String> {
     let manifest = read(&stub.join("Cargo.toml"))?;
     let package =
         package_name(&manifest).ok_or(format!("exercises/{dir}/Cargo.toml: no package name"))?;
-    let tests = test_targets(&manifest);
+    let tests: Vec<String> = test_targets(&manifest)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
     if tests.is_empty() {
         return Err(format!(
             "exercises/{dir}/Cargo.toml names no [[test]] target"
@@ -134,20 +137,33 @@ pub fn package_name(manifest: &str) -> Option<String> {
     None
 }
 
-/// The `name`s of the `[[test]]` tables.
-pub fn test_targets(manifest: &str) -> Vec<String> {
-    let mut names = Vec::new();
+/// The `[[test]]` targets of a manifest, with their source paths.
+pub fn test_targets(manifest: &str) -> Vec<(String, String)> {
+    let mut targets: Vec<(String, Option<String>)> = Vec::new();
     let mut in_test = false;
     for line in manifest.lines().map(str::trim) {
         if line.starts_with('[') {
             in_test = line == "[[test]]";
-        } else if in_test {
-            if let Some(value) = key_value(line, "name") {
-                names.push(value);
+            if in_test {
+                targets.push((String::new(), None));
+            }
+        } else if let (true, Some((key, value))) = (in_test, line.split_once('=')) {
+            let value = value.trim().trim_matches('"').to_string();
+            let target = targets.last_mut().expect("inside a [[test]]");
+            match key.trim() {
+                "name" => target.0 = value,
+                "path" => target.1 = Some(value),
+                _ => {}
             }
         }
     }
-    names
+    targets
+        .into_iter()
+        .map(|(name, path)| {
+            let path = path.unwrap_or_else(|| format!("tests/{name}.rs"));
+            (name, path)
+        })
+        .collect()
 }
 
 fn key_value(line: &str, key: &str) -> Option<String> {
@@ -275,5 +291,23 @@ fn truncate(text: &str, width: usize) -> String {
         text.to_string()
     } else {
         format!("{}…", text.chars().take(width - 1).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_test_targets_and_their_paths() {
+        let manifest = "[package]\nname = \"x\"\n\n[[test]]\nname = \"latency\"\npath = \"../../tests/latency.rs\"\n\n\
+                        [[test]]\nname = \"extra\"\n";
+        assert_eq!(
+            test_targets(manifest),
+            vec![
+                ("latency".to_string(), "../../tests/latency.rs".to_string()),
+                ("extra".to_string(), "tests/extra.rs".to_string())
+            ]
+        );
     }
 }

@@ -32,11 +32,11 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// A folder of this test's own under cargo's target directory.
+/// A folder of this test's own, outside the kit: the sandbox user must reach
+/// the programs grade copies or builds there, and cannot cross a kit that is
+/// unreadable to it (as in CI).
 fn work(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("grade")
-        .join(name)
+    std::env::temp_dir().join("ipc-kit-grade-tests").join(name)
 }
 
 fn xtask(args: &[&str]) -> Output {
@@ -114,11 +114,65 @@ fn normalize(report: &str, work_dir: &Path) -> String {
             kept.push(line.to_string());
         }
     }
-    let text = kept.join("\n") + "\n";
+    let text = sandbox_lines(&(kept.join("\n") + "\n"));
     let text = text.replace(work_dir.to_str().unwrap(), "<work>");
     let text = digits_after(&text, "127.0.0.1:", "PORT");
     let text = digits_after(&text, "]:", "PORT");
     digits_after(&digits_after(&text, ".rs:", "L"), ".rs:L:", "C")
+}
+
+/// The report's `sandbox: …` line as `sandbox: <sandbox>` and its
+/// `not sandboxed: …` lines left out (they name this machine's uid and paths),
+/// once it is checked that the line is there and true to who runs the test.
+fn sandbox_lines(text: &str) -> String {
+    // SAFETY: geteuid has no preconditions.
+    let expected = match unsafe { libc::geteuid() } {
+        0 => "sandbox: user ipc-kit-student (uid ",
+        _ => "sandbox: none (not root",
+    };
+    assert!(text.contains(expected), "no `{expected}` line in:\n{text}");
+    let mut kept = Vec::new();
+    for line in text.lines() {
+        if line.contains("\\n") {
+            // JSON: the report's lines are one string, with `\n` written out.
+            let line = replace_lines(line, "not sandboxed: ", None);
+            kept.push(replace_lines(
+                &line,
+                "sandbox: ",
+                Some("sandbox: <sandbox>"),
+            ));
+        } else if !line.contains("not sandboxed: ") {
+            kept.push(match line.find("sandbox: ") {
+                Some(at) if line.ends_with(" -->") => {
+                    format!("{}sandbox: <sandbox> -->", &line[..at])
+                }
+                Some(at) => format!("{}sandbox: <sandbox>", &line[..at]),
+                None => line.to_string(),
+            });
+        }
+    }
+    kept.join("\n") + "\n"
+}
+
+/// Each `\n`-ended part of a JSON string that starts with `prefix`, as `with`
+/// (or left out).
+fn replace_lines(text: &str, prefix: &str, with: Option<&str>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        out.push_str(&rest[..at]);
+        let line = &rest[at..];
+        let end = line.find("\\n").map_or(line.len(), |end| end + 2);
+        if let Some(with) = with {
+            out.push_str(with);
+            if line[..end].ends_with("\\n") {
+                out.push_str("\\n");
+            }
+        }
+        rest = &line[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn digits_after(text: &str, prefix: &str, placeholder: &str) -> String {
@@ -273,5 +327,141 @@ fn copy(from: &Path, to: &Path) {
         } else {
             std::fs::copy(&path, &target).unwrap();
         }
+    }
+}
+
+/// `git status` of the kit: what an attack must leave as it was.
+fn kit_status() -> String {
+    let output = Command::new("git")
+        .args([
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+            "--ignored=no",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("git runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Submissions that try to bring the kit's code or their own build steps in:
+/// each is refused before anything of it is built or run, scores 0 on every
+/// test, and the kit is as it was.
+#[test]
+fn a_symlinked_src_and_a_path_dependency_score_zero() {
+    let before = kit_status();
+    let attacks = work("attacks");
+    let _ = std::fs::remove_dir_all(&attacks);
+    // `src` pointing at the reference solution.
+    let linked = attacks.join("symlink/exercises/01-latency");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::os::unix::fs::symlink(root().join("solutions/01-latency/src"), linked.join("src"))
+        .unwrap();
+    // A path dependency whose build script would rewrite the tests.
+    let evil = attacks.join("path-dep/exercises/01-latency");
+    copy(&root().join("solutions/01-latency/src"), &evil.join("src"));
+    std::fs::create_dir_all(evil.join("src/evil")).unwrap();
+    std::fs::write(
+        evil.join("src/evil/build.rs"),
+        "fn main() { std::fs::write(\"../../../../tests/latency.rs\", \"\").unwrap(); }\n",
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(root().join("solutions/01-latency/Cargo.toml")).unwrap();
+    std::fs::write(
+        evil.join("Cargo.toml"),
+        manifest.replace(
+            "[dependencies]\n",
+            "[dependencies]\nevil = { path = \"src/evil\" }\n",
+        ),
+    )
+    .unwrap();
+    for (attack, why) in [
+        (
+            "symlink",
+            "refused: exercises/01-latency/src is a symbolic link",
+        ),
+        (
+            "path-dep",
+            "refused: exercises/01-latency/Cargo.toml [dependencies] has `evil = { path",
+        ),
+    ] {
+        let work_dir = work("latency");
+        let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+        let submission = attacks.join(attack);
+        let args = [
+            "--exercise",
+            "latency",
+            "--submission",
+            submission.to_str().unwrap(),
+        ];
+        let report = grade(&work_dir, "json", &args, 0);
+        let json: serde_json::Value = serde_json::from_str(&report).unwrap();
+        assert_eq!(json["score"], 0, "{attack}: {report}");
+        let tests = json["tests"].as_array().unwrap();
+        assert!(
+            tests.len() >= 13,
+            "{attack}: every test is in the report: {report}"
+        );
+        assert!(
+            tests
+                .iter()
+                .all(|t| t["output"].as_str().unwrap().starts_with(why)),
+            "{attack}: each test says `{why}`: {report}"
+        );
+    }
+    assert_eq!(kit_status(), before, "the kit changed");
+}
+
+/// A submission in another language: plain Python programs (stdlib only) in
+/// `exercises/01-latency/bin/`, graded by the same tests. Whole, they score
+/// full marks; without the sequence check (a bug), they lose exactly the tests
+/// of README step 5.
+#[test]
+fn python_programs_are_graded_by_the_same_tests() {
+    let python = fixtures().join("python");
+    let buggy = work("python-buggy");
+    let _ = std::fs::remove_dir_all(&buggy);
+    let bin = buggy.join("exercises/01-latency/bin");
+    copy(&python.join("exercises/01-latency/bin"), &bin);
+    let client = std::fs::read_to_string(bin.join("latency-client")).unwrap();
+    let without_check = client.replace(
+        "if len(data) >= 8 and data[:8] == want:  # the sequence check",
+        "if True:  # the bug: any pong will do",
+    );
+    assert_ne!(client, without_check, "the fixture lost its sequence check");
+    std::fs::write(bin.join("latency-client"), without_check).unwrap();
+    for (submission, lost) in [
+        (&python, vec![]),
+        (
+            &buggy,
+            vec![
+                "step5_client_ignores_duplicate_replies",
+                "step5_client_ignores_stale_replies",
+            ],
+        ),
+    ] {
+        let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+        let args = [
+            "--exercise",
+            "latency",
+            "--submission",
+            submission.to_str().unwrap(),
+        ];
+        let report = grade(&work("latency"), "json", &args, 0);
+        let json: serde_json::Value = serde_json::from_str(&report).unwrap();
+        let failed: Vec<&str> = json["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["status"] != "passed")
+            .map(|t| {
+                t["name"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("01-latency: ")
+            })
+            .collect();
+        assert_eq!(failed, lost, "{}: {report}", submission.display());
     }
 }

@@ -18,6 +18,8 @@ pub struct Report {
     pub exercises: Vec<ExerciseReport>,
     /// Said once at the top (interrupted, exercises left to grade, …).
     pub notes: Vec<String>,
+    /// How the programs were sandboxed (`sandbox: …`), and any gap.
+    pub sandbox: String,
 }
 
 #[derive(Debug)]
@@ -89,6 +91,9 @@ impl Report {
             points(self.score()),
             points(self.max_score())
         );
+        if !self.sandbox.is_empty() {
+            let _ = writeln!(text, "{}", self.sandbox);
+        }
         for exercise in &self.exercises {
             let _ = write!(
                 text,
@@ -149,6 +154,9 @@ impl Report {
             xml,
             "<testsuites name=\"ipc-kit\" tests=\"{tests}\" failures=\"{failures}\">"
         );
+        for line in self.sandbox.lines() {
+            let _ = writeln!(xml, "  <!-- {} -->", line.replace("--", "- -"));
+        }
         for exercise in &self.exercises {
             let _ = writeln!(
                 xml,
