@@ -232,13 +232,14 @@ impl Exercise {
     }
 
     /// The step numbers that have a hint (`### Step N` under `## Hints`, the
-    /// README's last section).
+    /// README's closing section of steps; only "After it passes" may follow it).
     pub fn hints(&self) -> Vec<u32> {
         let Some((_, hints)) = self.readme.split_once("\n## Hints") else {
             return Vec::new();
         };
-        if hints.contains("\n## ") {
-            return Vec::new(); // the hints must be the last section
+        let (hints, after) = hints.split_once("\n## ").unwrap_or((hints, ""));
+        if !after.is_empty() && !after.starts_with("After it passes") {
+            return Vec::new(); // the hints close the steps
         }
         hints
             .lines()

@@ -101,7 +101,7 @@ fn verify(
     tally.check(
         !steps.is_empty() && missing.is_empty(),
         format!(
-            "README: {} steps, a hint for each in the closing `## Hints` section{}",
+            "README: {} steps, a hint for each in the `## Hints` section{}",
             steps.len(),
             if missing.is_empty() {
                 String::new()
