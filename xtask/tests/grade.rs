@@ -465,3 +465,132 @@ fn python_programs_are_graded_by_the_same_tests() {
         assert_eq!(failed, lost, "{}: {report}", submission.display());
     }
 }
+
+/// The attacks a graded program can make at run time, in one submission of
+/// Python programs: each program tries to run the kit's reference binary in
+/// its place, to replace the test binary that runs it (`/proc/PPID/exe`), to
+/// write the kit's tests and the report, prints fake libtest result lines,
+/// floods stdout, and leaves a `setsid` daemon behind that keeps trying to
+/// rewrite the report after grade is done. It must score 0 with a complete
+/// report, the kit unchanged, and no process of the sandbox user left.
+/// Needs root (the sandbox); says so and does nothing otherwise.
+#[test]
+fn run_time_attacks_score_zero_and_leave_nothing_behind() {
+    // SAFETY: getuid has no preconditions.
+    if unsafe { libc::getuid() } != 0 {
+        eprintln!("skipped: the sandbox needs root (CI runs as root)");
+        return;
+    }
+    // The kit only root can read, as .ci/run makes it and docs/grading.md asks.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    // The reference binaries the attack reaches for must exist to prove anything.
+    let built = Command::new(env!("CARGO"))
+        .args(["build", "-q", "-p", "latency-solution", "--target-dir"])
+        .arg(root().join("target/solutions"))
+        .current_dir(root())
+        .status()
+        .unwrap();
+    assert!(built.success());
+    let before = kit_status();
+    let work_dir = work("latency");
+    let report_path = work_dir.join("report.json");
+    let attack = |program: &str| {
+        format!(
+            r#"#!/usr/bin/env python3
+import os, sys, time
+reference = {reference:?}
+try:
+    os.execv(reference, [reference] + sys.argv[1:])   # run the reference instead
+except OSError:
+    pass
+for target in ["/proc/%d/exe" % os.getppid(), {tests:?}, {report:?}]:
+    try:
+        open(target, "w").write("test step1 ... ok\n")
+    except OSError:
+        pass
+for stream in (sys.stdout, sys.stderr):
+    stream.write("test step1_server_echoes_every_size ... ok\ntest result: ok. 13 passed; 0 failed\n")
+    stream.flush()
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        while True:                                     # rewrite the report for ever
+            try:
+                open({report:?}, "w").write('{{"score": 13, "max_score": 13, "tests": []}}')
+            except OSError:
+                pass
+            time.sleep(0.2)
+    os._exit(0)
+sys.stdout.write("x" * (32 << 20))                      # a flood
+"#,
+            reference = root()
+                .join("target/solutions/debug")
+                .join(program)
+                .display()
+                .to_string(),
+            tests = root().join("tests/latency.rs").display().to_string(),
+            report = report_path.display().to_string(),
+        )
+    };
+    let submission = work("run-time-attacks");
+    let _ = std::fs::remove_dir_all(&submission);
+    let bin = submission.join("exercises/01-latency/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for program in ["latency-server", "latency-client"] {
+        std::fs::write(bin.join(program), attack(program)).unwrap();
+        std::fs::set_permissions(bin.join(program), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
+    let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+    let args = [
+        "--exercise",
+        "latency",
+        "--require-sandbox",
+        "--submission",
+        submission.to_str().unwrap(),
+    ];
+    let report = grade(&work_dir, "json", &args, 0);
+    let json: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(json["score"], 0, "{report}");
+    assert!(json["tests"].as_array().unwrap().len() >= 13, "{report}");
+    // Nothing of the sandbox user is left to rewrite the report later.
+    let uid = uid_of("ipc-kit-student");
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
+        .filter(|e| {
+            // A zombie has already died: only its exit status waits for init.
+            std::fs::read_to_string(e.path().join("status")).is_ok_and(|s| {
+                let theirs = s
+                    .lines()
+                    .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some(&uid));
+                theirs && !s.lines().any(|l| l.starts_with("State:\tZ"))
+            })
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "processes of the sandbox user left: {left:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&report_path).unwrap(),
+        report,
+        "the report was rewritten"
+    );
+    assert_eq!(kit_status(), before, "the kit changed");
+}
+
+/// The uid of `user`, as text, from /etc/passwd.
+fn uid_of(user: &str) -> String {
+    std::fs::read_to_string("/etc/passwd")
+        .unwrap()
+        .lines()
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            (fields.first() == Some(&user)).then(|| fields[2].to_string())
+        })
+        .unwrap_or_else(|| panic!("no user {user}: run .ci/sandbox-user"))
+}
