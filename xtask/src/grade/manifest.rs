@@ -75,6 +75,55 @@ pub fn exercise(kit_manifest: &str, theirs: Option<&str>) -> Result<String, Stri
     Ok(out)
 }
 
+/// Refuses a dependency the kit's `Cargo.lock` does not have. The student's
+/// build runs the build scripts of the crates it uses: the kit's own crates
+/// were chosen and pinned by the kit; any other crate of the registry could
+/// bring code that runs on the grading machine before a single test does.
+pub fn only_locked_crates(manifest: &str, lock: &str) -> Result<(), String> {
+    let locked: Vec<&str> = lock
+        .lines()
+        .filter_map(|line| line.strip_prefix("name = "))
+        .map(|name| name.trim().trim_matches('"'))
+        .collect();
+    for (header, body) in tables(manifest) {
+        if !is_dependency_table(&header) {
+            continue;
+        }
+        let names: Vec<String> = match header.split_once("dependencies.") {
+            Some((_, name)) => vec![renamed(body.as_str()).unwrap_or(name).to_string()],
+            None => body
+                .lines()
+                .skip(1)
+                .map(|line| line.split('#').next().unwrap_or(""))
+                .filter_map(|line| {
+                    let (key, value) = line.split_once('=')?;
+                    let key = key.trim().split('.').next()?.trim_matches('"');
+                    Some(renamed(value).unwrap_or(key).to_string())
+                })
+                .filter(|name| !name.is_empty())
+                .collect(),
+        };
+        if let Some(name) = names.iter().find(|name| !locked.contains(&name.as_str())) {
+            return Err(format!(
+                "refused: exercises/<exercise>/Cargo.toml [{header}] names `{name}`, which the kit's \
+                 Cargo.lock does not have: only the crates the kit pins are built for grading"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The real crate name of a renamed dependency (`package = "…"`).
+fn renamed(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once("package")?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start()
+        .strip_prefix('"')?;
+    rest.split('"').next()
+}
+
 /// Whether a manifest line gives a `path` or `git` source (`x = { path = … }`,
 /// `x.git = …`, or `path = …` inside `[dependencies.x]`).
 fn sources_outside_registry(line: &str) -> bool {
@@ -140,6 +189,21 @@ pub fn programs(kit_crate: &Path, package: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_the_kits_locked_crates_are_built() {
+        let lock = "[[package]]\nname = \"clap\"\n\n[[package]]\nname = \"serde_json\"\n";
+        let ok = "[dependencies]\nclap = \"4\"\nserde_json.workspace = true\njson = { package = \"serde_json\", version = \"1\" }\n";
+        assert_eq!(only_locked_crates(ok, lock), Ok(()));
+        let evil = "[dependencies]\nclap = \"4\"\nevil-build = \"1\"\n";
+        let err = only_locked_crates(evil, lock).unwrap_err();
+        assert!(err.contains("`evil-build`"), "{err}");
+        let table = "[dependencies.evil]\nversion = \"1\"\n";
+        assert!(only_locked_crates(table, lock).is_err());
+        let target = "[target.'cfg(unix)'.dependencies]\nnix = \"0.29\"\n";
+        assert!(only_locked_crates(target, lock).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -125,6 +125,10 @@ fn compile(build: &Build, theirs: &Path) -> Result<Vec<(String, PathBuf)>, Strin
     )?;
     let their_manifest = fs::read_to_string(theirs.join("Cargo.toml")).ok();
     let merged = manifest::exercise(&kit_crate, their_manifest.as_deref())
+        .and_then(|merged| {
+            let lock = fs::read_to_string(build.kit.join("Cargo.lock")).unwrap_or_default();
+            manifest::only_locked_crates(&merged, &lock).map(|()| merged)
+        })
         .map_err(|e| e.replace("<exercise>", build.dir))?;
     write_if_changed(&crate_dir.join("Cargo.toml"), merged.as_bytes())?;
     sync(&theirs.join("src"), &crate_dir.join("src"), &|_| false)?;
