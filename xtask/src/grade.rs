@@ -22,6 +22,7 @@ mod report;
 mod run;
 mod sandbox;
 mod student;
+mod toolchain;
 mod trusted;
 
 use std::fs;
@@ -349,6 +350,25 @@ fn grade(
         Ok(binaries) => binaries,
         Err(why) => return plan.all_fail(why),
     };
+    let as_user = match sandbox {
+        Sandbox::User { uid, gid, .. } => {
+            match toolchain::AsUser::prepare(
+                &options.work,
+                &options.kit,
+                *uid,
+                *gid,
+                options.offline,
+            ) {
+                Ok(user) => Some(user),
+                Err(why) => {
+                    return plan.all_fail(format!(
+                        "not graded: the sandbox user's toolchain could not be made ready: {why}"
+                    ))
+                }
+            }
+        }
+        Sandbox::None => None,
+    };
     let build = student::Build {
         kit: &options.kit,
         submission: &options.submission,
@@ -358,6 +378,7 @@ fn grade(
         work: options.work.join("student"),
         deadline,
         offline: options.offline,
+        as_user: as_user.as_ref(),
     };
     let programs = match student::programs(&build) {
         Ok(programs) => programs,

@@ -583,6 +583,43 @@ sys.stdout.write("x" * (32 << 20))                      # a flood
     assert_eq!(kit_status(), before, "the kit changed");
 }
 
+/// Compiling is running code: a submission that `include!`s the kit's
+/// reference solution would score full marks if the compiler could read the
+/// kit. As root, grade builds as the sandbox user, who cannot.
+#[test]
+fn a_submission_that_includes_the_reference_does_not_compile() {
+    // SAFETY: getuid has no preconditions.
+    if unsafe { libc::getuid() } != 0 {
+        eprintln!("skipped: the sandbox needs root (CI runs as root)");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let submission = work("include-attack");
+    let _ = std::fs::remove_dir_all(&submission);
+    let bin = submission.join("exercises/01-latency/src/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for program in ["latency-server", "latency-client"] {
+        let reference = root().join(format!("solutions/01-latency/src/bin/{program}.rs"));
+        std::fs::write(
+            bin.join(format!("{program}.rs")),
+            format!("include!({:?});\n", reference.display().to_string()),
+        )
+        .unwrap();
+    }
+    let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+    let args = [
+        "--exercise",
+        "latency",
+        "--submission",
+        submission.to_str().unwrap(),
+    ];
+    let report = grade(&work("latency"), "json", &args, 0);
+    let json: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(json["score"], 0, "{report}");
+    assert!(report.contains("Permission denied"), "{report}");
+}
+
 /// The uid of `user`, as text, from /etc/passwd.
 fn uid_of(user: &str) -> String {
     std::fs::read_to_string("/etc/passwd")

@@ -41,6 +41,8 @@ pub struct Build<'a> {
     pub work: PathBuf,
     pub deadline: Instant,
     pub offline: bool,
+    /// Under root: the sandbox user the build runs as.
+    pub as_user: Option<&'a super::toolchain::AsUser>,
 }
 
 /// The student's programs, (name, path), or why there are none (the reason
@@ -133,7 +135,14 @@ fn compile(build: &Build, theirs: &Path) -> Result<Vec<(String, PathBuf)>, Strin
     write_if_changed(&crate_dir.join("Cargo.toml"), merged.as_bytes())?;
     sync(&theirs.join("src"), &crate_dir.join("src"), &|_| false)?;
 
-    let mut command = crate::cargo::command();
+    // As root, the build is the sandbox user's: see toolchain.rs for why.
+    let mut command = match build.as_user {
+        Some(user) => {
+            user.hand_over(&build.work)?;
+            user.cargo()
+        }
+        None => crate::cargo::command(),
+    };
     command
         .current_dir(&root)
         .args([
