@@ -507,6 +507,29 @@ fn step6_client_gives_up_without_a_server() {
     run.assert().stderr(predicate::str::contains(reason));
 }
 
+#[test]
+fn step6_client_counts_refused_pings_as_lost() {
+    step(
+        6,
+        "a receive refused (nothing listens at the port) is a lost ping, not a crash",
+    );
+    // A port nothing listens on: bound for a moment, then let go, so the
+    // kernel answers each ping with ICMP "port unreachable".
+    let closed = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|socket| socket.local_addr())
+        .expect("a free UDP port");
+    let run = ping(
+        closed,
+        &["--count", "3", "--timeout-ms", "300"],
+        Duration::from_millis(3_400),
+    );
+    run.expect_code(1, "no pong ever came back: refused pings are lost pings");
+    let summary = Summary::plain(&run);
+    summary.expect_counts(&run, 3, 0, 3, "every ping was refused");
+    let reason = format!("error: no reply from {closed} (3 pings lost)");
+    run.assert().stderr(predicate::str::contains(reason));
+}
+
 // ---------------------------------------------------------------- step 7
 
 #[test]
