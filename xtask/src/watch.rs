@@ -8,7 +8,7 @@
 //! student's build stays lean) and reads single keys in raw mode.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::cargo::{Outcome, TestRun};
@@ -52,6 +52,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
             }
             (1, b'n') => {
                 exercise = next(&exercise)?;
+                stamp = newest_mtime(&src_of(&exercise));
                 run = show(&exercise, tty)?;
             }
             _ => {}
@@ -181,6 +182,14 @@ fn next(exercise: &Exercise) -> Result<Exercise, String> {
         .position(|e| e.dir == exercise.dir)
         .unwrap_or(0);
     Ok(exercises.swap_remove((at + 1) % exercises.len()))
+}
+
+/// The folder a student edits: a save there means run again.
+fn src_of(exercise: &Exercise) -> PathBuf {
+    kit::root()
+        .join("exercises")
+        .join(&exercise.dir)
+        .join("src")
 }
 
 /// The newest modification time of any file under `dir`: a save changes it.
