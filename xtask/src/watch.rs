@@ -40,7 +40,7 @@ pub fn run(args: &[String]) -> Result<bool, String> {
         let mut key = [0u8; 1];
         let got = std::io::stdin().read(&mut key).unwrap_or(0);
         match (got, key[0]) {
-            (1, b'q') => return Ok(true),
+            (1, b'q' | 3) => return Ok(true), // 3: ctrl-c, a key in raw mode
             (1, b'r') => run = show(&exercise, tty)?,
             (1, b'h') => {
                 let text = hint::first_failing_step(&run)
@@ -226,7 +226,8 @@ impl RawMode {
             restore();
             hook(info);
         }));
-        term.c_lflag &= !(libc::ICANON | libc::ECHO);
+        // ISIG off too: ctrl-c comes as a key, and the terminal is restored on quit.
+        term.c_lflag &= !(libc::ICANON | libc::ECHO | libc::ISIG);
         term.c_cc[libc::VMIN] = 0;
         term.c_cc[libc::VTIME] = 5; // tenths of a second: the 500 ms poll
         unsafe { libc::tcsetattr(0, libc::TCSANOW, &term) };

@@ -2,24 +2,60 @@
 //! root, with stdout piped (so `watch` prints once and exits), against the
 //! untouched stub of exercise 01.
 
+use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-/// Runs `xtask ARGS` from the kit root; its stdout, once it succeeded.
+/// How long one xtask run may take: building and running a stub's tests.
+const PATIENCE: Duration = Duration::from_secs(300);
+
+/// Runs `xtask ARGS` from the kit root; its stdout, once it succeeded. It runs
+/// in a process group of its own, killed whole at the deadline, so no cargo
+/// or test program it started outlives the test.
 fn xtask(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
         .current_dir(root())
+        .process_group(0)
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run the xtask binary");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    let deadline = Instant::now() + PATIENCE;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for xtask") {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            // SAFETY: a plain syscall on the group this test started.
+            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50)); // pace the poll of try_wait
+    };
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
     assert!(
-        output.status.success(),
-        "xtask {args:?} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        status.is_some_and(|s| s.success()),
+        "xtask {args:?}: {status:?} (None: still running after {PATIENCE:?}, killed)\n\
+         by hand: cargo xtask {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        args.join(" ")
     );
     stdout
+}
+
+/// Reads a pipe to its end on a thread, so a full pipe never stalls xtask.
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
 }
 
 fn root() -> &'static Path {
