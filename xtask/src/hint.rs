@@ -2,7 +2,7 @@
 //! default the first step whose tests fail, so a stuck student gets the one
 //! paragraph that matters now rather than the whole README.
 //!
-//! Also the shared pieces the other student tools use: naming an exercise the
+//! Also the pieces the other student tools use too: naming an exercise the
 //! way a student would, and which step a test run says is the first to fail.
 
 use crate::cargo::{self, Outcome, TestRun};

@@ -6,8 +6,7 @@
 
 use std::io::Write;
 
-use crate::cargo;
-use crate::kit;
+use crate::{hint, kit};
 
 /// `cargo xtask list`.
 pub fn run() -> Result<bool, String> {
@@ -25,7 +24,7 @@ pub fn run() -> Result<bool, String> {
             print!("\r\x1b[Ktesting {}…", exercise.dir);
             let _ = std::io::stdout().flush();
         }
-        let run = cargo::test(&exercise.package, None, None, &[], &[])?;
+        let run = hint::test(exercise)?;
         let (passed, total) = (run.passed().len(), run.results.len());
         let passing = match total {
             0 => "does not build yet".to_string(), // no test ran
