@@ -3,8 +3,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::cargo;
-
 /// The workspace root (xtask lives one folder below it).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -251,64 +249,5 @@ impl Exercise {
                     .ok()
             })
             .collect()
-    }
-}
-
-/// `cargo xtask list`.
-pub fn list() -> Result<bool, String> {
-    let exercises = exercises()?;
-    println!(
-        "{:<18} {:<14} {:<8} concepts",
-        "exercise", "crate", "passing"
-    );
-    for exercise in &exercises {
-        let mut passed = 0;
-        let mut total = 0;
-        for test in &exercise.tests {
-            let run = cargo::test(&exercise.package, None, Some(test), &[], &[])?;
-            passed += run.passed().len();
-            total += run.results.len();
-        }
-        let passing = if total == 0 {
-            "build?".to_string() // it did not compile: no test ran
-        } else {
-            format!("{passed}/{total}")
-        };
-        let concepts = exercise.concepts();
-        println!(
-            "{:<18} {:<14} {:<8} {}",
-            exercise.dir,
-            exercise.package,
-            passing,
-            truncate(&concepts, 80)
-        );
-    }
-    println!("\nTry one: cargo test -p <crate>, and read the exercise's README.md.");
-    Ok(true)
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(width - 1).collect::<String>())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_test_targets_and_their_paths() {
-        let manifest = "[package]\nname = \"x\"\n\n[[test]]\nname = \"latency\"\npath = \"../../tests/latency.rs\"\n\n\
-                        [[test]]\nname = \"extra\"\n";
-        assert_eq!(
-            test_targets(manifest),
-            vec![
-                ("latency".to_string(), "../../tests/latency.rs".to_string()),
-                ("extra".to_string(), "tests/extra.rs".to_string())
-            ]
-        );
     }
 }

@@ -6,6 +6,8 @@
 //! - `grade`: scores a submission test by test, for a person or a grading
 //!   pipeline (Gradescope JSON, JUnit XML, text); see docs/grading.md.
 //! - `list`: the exercises, their concepts, and how many tests pass now.
+//! - `watch`, `hint`: for the student: rerun on save with a step checklist,
+//!   and the README's hint for the step they are stuck on.
 //!
 //! Exercises are discovered from the folders: `exercises/NN-name/` (the stub
 //! crate and its README), `solutions/NN-name/`, `tests/faults/NN-name/`. Adding
@@ -13,9 +15,12 @@
 
 mod cargo;
 mod grade;
+mod hint;
 mod kit;
+mod list;
 mod points;
 mod verify;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -25,7 +30,9 @@ usage: cargo xtask <task> [options]
 tasks:
   verify [--exercise NAME]...   prove every solution passes, every stub fails, every fault is caught
   grade [options]               score a submission, test by test (cargo xtask grade --help)
-  list                          the exercises, their concepts, and how many tests pass now";
+  list                          the exercises, their concepts, and how many tests pass now
+  watch [EXERCISE]              rerun on every save: the steps to do and the first failure
+  hint EXERCISE [STEP]          the README's hint for STEP, or for the first failing step";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,7 +50,9 @@ fn main() -> ExitCode {
             }
             result => result,
         },
-        Some("list") => kit::list(),
+        Some("list") => list::run(),
+        Some("watch") => watch::run(&args[1..]),
+        Some("hint") => hint::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
