@@ -58,7 +58,8 @@ pub fn hint_text(exercise: &Exercise, step: u32) -> Option<String> {
     let heading = format!("### Step {step}");
     let mut lines = hints.lines().skip_while(|line| line.trim_end() != heading);
     lines.next()?;
-    let body: Vec<&str> = lines.take_while(|line| !line.starts_with("###")).collect();
+    // A hint ends at the next heading: the next step's, or the section after the hints.
+    let body: Vec<&str> = lines.take_while(|line| !line.starts_with("##")).collect();
     Some(body.join("\n").trim().to_string())
 }
 
