@@ -79,8 +79,7 @@ impl Hostile {
                 return text.trim().parse().unwrap();
             }
             assert!(Instant::now() < until, "the program never wrote {name}");
-            // pace: the program writes the file at once; this only bounds the look
-            std::thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(10)); // pace: a second look at the file it writes at once
         }
     }
 }
