@@ -468,7 +468,8 @@ fn python_programs_are_graded_by_the_same_tests() {
 
 /// The attacks a graded program can make at run time, in one submission of
 /// Python programs: each program tries to run the kit's reference binary in
-/// its place, to replace the test binary that runs it (`/proc/PPID/exe`), to
+/// its place, to kill the test binary and the grader, to replace the test
+/// binary that runs it (`/proc/PPID/exe`), to
 /// write the kit's tests and the report, prints fake libtest result lines,
 /// floods stdout, and leaves a `setsid` daemon behind that keeps trying to
 /// rewrite the report after grade is done. It must score 0 with a complete
@@ -504,6 +505,11 @@ try:
     os.execv(reference, [reference] + sys.argv[1:])   # run the reference instead
 except OSError:
     pass
+for victim in (os.getppid(), os.getpgid(0)):           # kill the test binary, the grader
+    try:
+        os.kill(victim, 9)
+    except OSError:
+        pass
 for target in ["/proc/%d/exe" % os.getppid(), {tests:?}, {report:?}]:
     try:
         open(target, "w").write("test step1 ... ok\n")
@@ -618,6 +624,39 @@ fn a_submission_that_includes_the_reference_does_not_compile() {
     let json: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert_eq!(json["score"], 0, "{report}");
     assert!(report.contains("Permission denied"), "{report}");
+}
+
+/// A build that never ends (a constant evaluated for ever) is stopped at
+/// `--build-timeout-s`: the exercise scores 0, saying so, and grade goes on.
+#[test]
+fn an_endless_build_is_stopped_at_its_deadline() {
+    let submission = work("endless-build");
+    let _ = std::fs::remove_dir_all(&submission);
+    let bin = submission.join("exercises/01-latency/src/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for program in ["latency-server", "latency-client"] {
+        std::fs::write(
+            bin.join(format!("{program}.rs")),
+            "#![allow(long_running_const_eval)]\nconst FOREVER: u64 = { let mut i = 0u64; loop { i = i.wrapping_add(1); if i == 0 { break i; } } };\n\
+             fn main() { println!(\"{FOREVER}\"); }\n",
+        )
+        .unwrap();
+    }
+    let _one_at_a_time = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
+    let started = std::time::Instant::now();
+    let args = [
+        "--exercise",
+        "latency",
+        "--build-timeout-s",
+        "20",
+        "--submission",
+        submission.to_str().unwrap(),
+    ];
+    let report = grade(&work("latency"), "json", &args, 0);
+    let json: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(json["score"], 0, "{report}");
+    assert!(report.contains("took too long"), "{report}");
+    assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
 }
 
 /// The uid of `user`, as text, from /etc/passwd.
