@@ -54,10 +54,11 @@ mod tests {
 
     #[test]
     fn a_program_and_its_child_are_measured_together() {
-        // A shell that starts `cat` and waits: two processes to add up.
+        // A shell that starts `sleep` and waits: two processes to add up
+        // (`sleep`, not `cat`: the harness gives a program no stdin to read).
         let mut process = Process::spawn(
             Program::new("sh", "/bin/sh"),
-            &["-c", "cat & echo started; wait"],
+            &["-c", "sleep 30 & echo started; wait"],
         );
         process.expect_stdout_line("`started`", crate::PATIENCE);
         let alone = vm_hwm_kib(process.pid()).unwrap();
