@@ -35,8 +35,16 @@ fn fixtures() -> PathBuf {
 /// A folder of this test's own, outside the kit: the sandbox user must reach
 /// the programs grade copies or builds there, and cannot cross a kit that is
 /// unreadable to it (as in CI).
+///
+/// One folder per checkout of the kit (named by a hash of its path): two
+/// checkouts tested at once on one machine never share reports or builds.
 fn work(name: &str) -> PathBuf {
-    std::env::temp_dir().join("ipc-kit-grade-tests").join(name)
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root().hash(&mut hasher);
+    std::env::temp_dir()
+        .join(format!("ipc-kit-grade-tests-{:016x}", hasher.finish()))
+        .join(name)
 }
 
 fn xtask(args: &[&str]) -> Output {
@@ -82,6 +90,7 @@ fn golden(name: &str, report: &str, work_dir: &Path) {
         let actual = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("grade")
             .join(name);
+        std::fs::create_dir_all(actual.parent().unwrap()).unwrap();
         std::fs::write(&actual, &report).unwrap();
         panic!(
             "the report differs from {} (the new one is in {}; `diff` them, and if the change is \
