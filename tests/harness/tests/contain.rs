@@ -5,7 +5,9 @@
 //! The hostile programs are Python one-liners (python3 is on every machine the
 //! kit supports), since they need sockets and `fork`.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+mod common;
+use common::report_of;
+
 use std::time::{Duration, Instant};
 
 use harness::{step, Client, EchoPeer, Process, Program, ScratchDir, Server, UdpConn, PATIENCE};
@@ -82,28 +84,6 @@ impl Hostile {
             std::thread::sleep(Duration::from_millis(10)); // pace: a second look at the file it writes at once
         }
     }
-}
-
-/// Runs `f`, which must fail the test; its report and how long it took.
-fn report_of(f: impl FnOnce()) -> (String, Duration) {
-    quiet_panics();
-    let started = Instant::now();
-    let err =
-        catch_unwind(AssertUnwindSafe(f)).expect_err("the harness should have failed the test");
-    let text = err
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default();
-    (text, started.elapsed())
-}
-
-/// The panics this file provokes on purpose print their message alone: a
-/// backtrace (`RUST_BACKTRACE=1`) would load the binary's debug info, tens of
-/// MiB that are libtest's, not the harness's, and would blur what is measured.
-fn quiet_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| eprintln!("{info}"))));
 }
 
 /// Whether `pid` is gone (or a zombie) within `patience`.

@@ -4,10 +4,12 @@
 //! The hostile programs are plain `sh` one-liners, so these tests need no
 //! binary of the kit.
 
+mod common;
+use common::report_of;
+
 use std::net::{TcpListener, UdpSocket};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use harness::{
     step, Client, EchoPeer, Process, Program, Reply, Server, TcpConn, UdpConn, PATIENCE,
@@ -15,20 +17,6 @@ use harness::{
 
 fn sh() -> Program {
     Program::new("hostile-sh", "/bin/sh")
-}
-
-/// Runs `f`, which must fail the test, and returns its report and how long it
-/// took to fail.
-fn report_of(f: impl FnOnce()) -> (String, Duration) {
-    let started = Instant::now();
-    let err =
-        catch_unwind(AssertUnwindSafe(f)).expect_err("the harness should have failed the test");
-    let text = err
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default();
-    (text, started.elapsed())
 }
 
 fn alive(pid: u32) -> bool {
