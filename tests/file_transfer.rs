@@ -1014,14 +1014,14 @@ fn step10_client_shows_progress_on_a_terminal() {
     // `script` runs the client with a terminal (a pty) as its stderr, and
     // copies what appears on that terminal to its own stdout. The client's
     // stdout goes to /dev/null: whatever shows is stderr.
-    let var = harness::Program::override_var("file-client");
-    let client = std::env::var(&var).unwrap_or_else(|_| env!("CARGO_BIN_EXE_file-client").into());
+    let client = program!("file-client").path();
     let command = format!(
-        "'{client}' --server {} '{}' >/dev/null",
+        "'{}' --server {} '{}' >/dev/null",
+        client.display(),
         peer.addr(),
         file.display()
     );
-    let script = harness::Program::new("script", "/usr/bin/script");
+    let script = harness::Program::system("script", "/usr/bin/script");
     let run = Client::new(script)
         .args(["-qfec", &command, "/dev/null"])
         .deadline(Duration::from_secs(8))

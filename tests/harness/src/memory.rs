@@ -57,7 +57,7 @@ mod tests {
         // A shell that starts `sleep` and waits: two processes to add up
         // (`sleep`, not `cat`: the harness gives a program no stdin to read).
         let mut process = Process::spawn(
-            Program::new("sh", "/bin/sh"),
+            Program::system("sh", "/bin/sh"),
             &["-c", "sleep 30 & echo started; wait"],
         );
         process.expect_stdout_line("`started`", crate::PATIENCE);

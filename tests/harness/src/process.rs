@@ -73,6 +73,24 @@ impl Program {
         }
     }
 
+    /// A program of the system that a test runs as a tool (`script`, `sh`),
+    /// not a program under test: never replaced, never required from a
+    /// submission. Under grading it still runs as the sandbox user.
+    pub fn system(name: &str, path: &str) -> Program {
+        Program {
+            name: name.to_string(),
+            path: Some(PathBuf::from(path)),
+            overridden: false,
+        }
+    }
+
+    /// The path of the program under test (the override's, or cargo's build),
+    /// for a test that hands it to a tool; fails the test when grading did not
+    /// get it from the submission.
+    pub fn path(&self) -> PathBuf {
+        self.path_or_fail(&self.path_text())
+    }
+
     /// The variable that replaces this program: `IPC_KIT_BIN_LATENCY_SERVER`.
     pub fn override_var(name: &str) -> String {
         format!("IPC_KIT_BIN_{}", name.to_uppercase().replace('-', "_"))
