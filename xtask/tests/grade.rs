@@ -16,6 +16,7 @@
 //! `UPDATE_GOLDEN=1 cargo test -p xtask --test grade`, then review the diff.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Mutex;
@@ -486,14 +487,9 @@ fn python_programs_are_graded_by_the_same_tests() {
 /// Needs root (the sandbox); says so and does nothing otherwise.
 #[test]
 fn run_time_attacks_score_zero_and_leave_nothing_behind() {
-    // SAFETY: getuid has no preconditions.
-    if unsafe { libc::getuid() } != 0 {
-        eprintln!("skipped: the sandbox needs root (CI runs as root)");
+    if !sandboxed_kit() {
         return;
     }
-    // The kit only root can read, as .ci/run makes it and docs/grading.md asks.
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(root(), std::fs::Permissions::from_mode(0o700)).unwrap();
     // The reference binaries the attack reaches for must exist to prove anything.
     let built = Command::new(env!("CARGO"))
         .args(["build", "-q", "-p", "latency-solution", "--target-dir"])
@@ -603,13 +599,9 @@ sys.stdout.write("x" * (32 << 20))                      # a flood
 /// kit. As root, grade builds as the sandbox user, who cannot.
 #[test]
 fn a_submission_that_includes_the_reference_does_not_compile() {
-    // SAFETY: getuid has no preconditions.
-    if unsafe { libc::getuid() } != 0 {
-        eprintln!("skipped: the sandbox needs root (CI runs as root)");
+    if !sandboxed_kit() {
         return;
     }
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(root(), std::fs::Permissions::from_mode(0o700)).unwrap();
     let submission = work("include-attack");
     let _ = std::fs::remove_dir_all(&submission);
     let bin = submission.join("exercises/01-latency/src/bin");
@@ -666,6 +658,19 @@ fn an_endless_build_is_stopped_at_its_deadline() {
     assert_eq!(json["score"], 0, "{report}");
     assert!(report.contains("took too long"), "{report}");
     assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
+}
+
+/// Readies the kit for a sandboxed grade: only root can read it, as .ci/run
+/// makes it and docs/grading.md asks. False (and says so) when not root: the
+/// sandbox needs root, and CI runs as root.
+fn sandboxed_kit() -> bool {
+    // SAFETY: getuid has no preconditions.
+    if unsafe { libc::getuid() } != 0 {
+        eprintln!("skipped: the sandbox needs root (CI runs as root)");
+        return false;
+    }
+    std::fs::set_permissions(root(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    true
 }
 
 /// The uid of `user`, as text, from /etc/passwd.
