@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use harness::calc::{self, CalcPeer};
 use harness::{
-    escape, program, step, Client, Failure, RefusedTcpPort, Reply, Run, Server, TcpConn,
+    escape, join, program, spawn_in_step, step, Client, Failure, RefusedTcpPort, Reply, Run,
+    Server, TcpConn,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -144,7 +145,7 @@ fn step1_pipelined_10000_lines_are_answered_in_order() {
     // neither side waits on a full socket buffer; both have deadlines.
     let mut writer = conn.stream().try_clone().expect("clone the socket");
     let bulk: String = (1..LINES).map(|i| line(i) + "\n").collect();
-    let sender = thread::spawn(move || {
+    let sender = spawn_in_step(move || {
         for chunk in bulk.as_bytes().chunks(8 * 1024) {
             writer.write_all(chunk)?;
         }
@@ -171,7 +172,7 @@ fn step1_pipelined_10000_lines_are_answered_in_order() {
                 .raise(),
         }
     }
-    match sender.join().expect("the writer thread") {
+    match join(sender) {
         Ok(()) => {}
         Err(err) => conn
             .failure(format!(

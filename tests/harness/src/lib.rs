@@ -19,6 +19,7 @@ compile_error!(
      on Windows use WSL2, on macOS a Linux container or VM"
 );
 
+mod accept;
 pub mod calc;
 mod capture;
 pub mod chat;
