@@ -412,6 +412,43 @@ fn step2_same_seed_same_values() {
     }
 }
 
+#[test]
+fn step2_without_a_seed_each_run_differs() {
+    step(
+        2,
+        "without --seed, the generator is seeded from the clock: two runs write different values",
+    );
+    let mut first: Option<(Vec<f64>, String)> = None;
+    for run in 0..2 {
+        let name = ShmName::unique(&format!("step2-noseed-{run}"));
+        let mut writer = writer(&name, &["--len", "1000"]);
+        let block = published(&mut writer, &name);
+        let values = block.values(1000).to_vec();
+        let line = mean_line(&mut writer, &name);
+        block.set_state(SHM_DONE);
+        expect_code(&mut writer, &name, 0, "the harness marked the block done");
+        match &first {
+            None => first = Some((values, line)),
+            Some((earlier, earlier_line)) if *earlier == values => failure(
+                &writer,
+                &name,
+                "two runs without --seed wrote the same 1000 values",
+            )
+            .with(
+                "first run",
+                format!("value 0 = {}, {earlier_line}", earlier[0]),
+            )
+            .with("second run", format!("value 0 = {}, {line}", values[0]))
+            .with(
+                "hint",
+                "with no --seed, take the seed from the clock (SystemTime::now()), not a constant",
+            )
+            .raise(),
+            Some(_) => {}
+        }
+    }
+}
+
 // ---------------------------------------------------------------- step 3
 
 #[test]

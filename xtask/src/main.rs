@@ -18,6 +18,7 @@ mod grade;
 mod hint;
 mod kit;
 mod list;
+mod mutants;
 mod points;
 mod verify;
 mod watch;
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
         Some("list") => list::run(),
         Some("watch") => watch::run(&args[1..]),
         Some("hint") => hint::run(&args[1..]),
+        Some("mutants") => mutants::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
