@@ -274,8 +274,8 @@ fn step1_writer_refuses_an_existing_block() {
         1,
         "the block already existed: someone else's, or a leftover of a crash",
     );
-    if !run.stderr().contains("error:") || !run.stderr().contains(name.as_str()) {
-        run.failure("the error does not name the block to remove")
+    if !run.stderr().contains("error:") || !run.stderr().contains(&name.path()) {
+        run.failure("the error does not name the file to remove")
             .with(
                 "expected",
                 format!("a line `error: …` on stderr naming {}", name.path()),
