@@ -53,9 +53,11 @@ pub fn read_frame(reader: &mut impl Read) -> Result<Vec<u8>, FrameError> {
         return Err(FrameError::TooLong(length));
     }
     let mut body = vec![0u8; length as usize];
-    reader.read_exact(&mut body).map_err(|err| match err.kind() {
-        ErrorKind::UnexpectedEof => FrameError::Cut,
-        _ => FrameError::Io(err),
-    })?;
+    reader
+        .read_exact(&mut body)
+        .map_err(|err| match err.kind() {
+            ErrorKind::UnexpectedEof => FrameError::Cut,
+            _ => FrameError::Io(err),
+        })?;
     Ok(body)
 }

@@ -95,7 +95,9 @@ impl Mesh {
         let bytes = Arc::new(frame(&encode(message)));
         let mut stuck = Vec::new();
         for (name, neighbour) in &self.neighbours {
-            if forwards_to(neighbour.conn, from) && neighbour.outbox.push(Arc::clone(&bytes)) == Pushed::Stuck {
+            if forwards_to(neighbour.conn, from)
+                && neighbour.outbox.push(Arc::clone(&bytes)) == Pushed::Stuck
+            {
                 stuck.push(name.clone());
             }
         }
@@ -115,6 +117,11 @@ impl Mesh {
             return;
         }
         println!("* {name} left");
-        self.send_all(&Frame::Leave { name: name.to_string() }, from);
+        self.send_all(
+            &Frame::Leave {
+                name: name.to_string(),
+            },
+            from,
+        );
     }
 }

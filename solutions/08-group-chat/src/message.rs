@@ -12,7 +12,11 @@ pub enum Frame {
     /// The first frame on every connection, both ways.
     Hello { name: String, listen: String },
     /// A chat message; `id` is `author/counter`, unique in the group.
-    Msg { id: String, from: String, text: String },
+    Msg {
+        id: String,
+        from: String,
+        text: String,
+    },
     /// The listen addresses of the sender's other neighbours.
     Peers { listen: Vec<String> },
     /// `name` has left the group.
@@ -23,7 +27,9 @@ pub enum Frame {
 pub fn encode(frame: &Frame) -> Vec<u8> {
     let value = match frame {
         Frame::Hello { name, listen } => json!({"type": "hello", "name": name, "listen": listen}),
-        Frame::Msg { id, from, text } => json!({"type": "msg", "id": id, "from": from, "text": text}),
+        Frame::Msg { id, from, text } => {
+            json!({"type": "msg", "id": id, "from": from, "text": text})
+        }
         Frame::Peers { listen } => json!({"type": "peers", "listen": listen}),
         Frame::Leave { name } => json!({"type": "leave", "name": name}),
     };
@@ -57,7 +63,9 @@ pub fn decode(body: &[u8]) -> Result<Frame, String> {
         Some("peers") => Ok(Frame::Peers {
             listen: addresses(&object)?,
         }),
-        Some("leave") => Ok(Frame::Leave { name: text("name")? }),
+        Some("leave") => Ok(Frame::Leave {
+            name: text("name")?,
+        }),
         Some(other) => Err(format!("unknown type `{other}`")),
         None => Err("no string field `type`".into()),
     }

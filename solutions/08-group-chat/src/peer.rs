@@ -49,7 +49,10 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let listen = listener.local_addr().expect("a bound socket's address").to_string();
+    let listen = listener
+        .local_addr()
+        .expect("a bound socket's address")
+        .to_string();
     println!("listening on {listen}");
     let peer = Arc::new(Peer {
         mesh: Mutex::new(Mesh::new(args.name.clone(), listen)),
@@ -138,7 +141,13 @@ pub fn start_connection(
 
 /// The reader of one connection: `hello` first, then any frame, until the
 /// stream ends or breaks the protocol. Only this connection is closed.
-pub fn serve(peer: &Arc<Peer>, stream: TcpStream, conn: ConnId, outbox: Arc<Outbox>, dialled: bool) {
+pub fn serve(
+    peer: &Arc<Peer>,
+    stream: TcpStream,
+    conn: ConnId,
+    outbox: Arc<Outbox>,
+    dialled: bool,
+) {
     let who = stream
         .peer_addr()
         .map(|a| a.to_string())
@@ -149,7 +158,9 @@ pub fn serve(peer: &Arc<Peer>, stream: TcpStream, conn: ConnId, outbox: Arc<Outb
         let frame = match read_frame(&mut reader) {
             Ok(body) => decode(&body),
             Err(FrameError::Closed) => break None,
-            Err(FrameError::Cut) => break Some("a frame cut short by the end of the stream".into()),
+            Err(FrameError::Cut) => {
+                break Some("a frame cut short by the end of the stream".into())
+            }
             Err(FrameError::TooLong(n)) => {
                 break Some(format!("a length of {n} bytes (at most {MAX_FRAME})"))
             }
@@ -208,7 +219,11 @@ fn hello(
     if name == mesh.name {
         return Err("it says it is this peer".into());
     }
-    let dialled_by = if dialled { mesh.name.clone() } else { name.to_string() };
+    let dialled_by = if dialled {
+        mesh.name.clone()
+    } else {
+        name.to_string()
+    };
     if let Some(old) = mesh.neighbours.get(name) {
         // Two connections between the same two peers (both dialled at
         // once): keep the one dialled by the smaller name; who accepted the
