@@ -13,8 +13,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use harness::group_chat::{frame, kill, leave, msg, ChatPeer, FrameConn, Listener, SilentPeer};
+use harness::predicates::prelude::*;
 use harness::serde_json::Value;
-use harness::{expect_peak_under, program, step, Relay};
+use harness::{expect_peak_under, program, step, Client, RefusedTcpPort, Relay};
 
 /// How long a line the tests wait for may take, all told (a mesh of five
 /// filling in on a loaded machine).
@@ -245,6 +246,30 @@ fn step1_a_60000_byte_message_both_ways() {
     check_msg(&bob, &got, "alice", &long);
 }
 
+#[test]
+fn step1_a_line_too_long_for_a_frame_is_not_sent() {
+    step(1, "a line whose frame would exceed 65,536 bytes is not sent: `error: message too long` on stderr");
+    let mut alice = peer("alice", &[]);
+    let mut bob = alice.connect("bob", "127.0.0.1:9");
+    expect_joined(&mut alice, &["bob"], "a `hello` from a new name");
+    alice.say(&"y".repeat(70_000));
+    alice.say("short one");
+    let got = bob.expect_type("msg", "the short line typed after the 70,000-byte one");
+    check_msg(&bob, &got, "alice", "short one");
+    // Its stderr is read whole once it has exited (no race with the pipe).
+    alice.end_stdin();
+    alice
+        .process()
+        .expect_exit("its stdin ended", Duration::from_secs(4));
+    let stderr = alice.process().stderr_when_closed(Duration::from_secs(2));
+    if !stderr.contains("error: message too long") {
+        alice.process().fail(
+            "a 70,000-byte line was not sent, but stderr does not say `error: message too long`"
+                .into(),
+        );
+    }
+}
+
 // ---------------------------------------------------------------- step 2
 
 #[test]
@@ -344,6 +369,24 @@ fn step2_five_peers_each_message_reaches_all() {
             );
         }
     }
+}
+
+#[test]
+fn step2_every_peer_unreachable_is_an_error() {
+    step(
+        2,
+        "when every --peer is unreachable at start: `error: cannot reach H:P` on stderr, exit 1",
+    );
+    let refused = RefusedTcpPort::bind();
+    let addr = refused.addr().to_string();
+    let run = Client::new(program!("group-chat"))
+        .args(["--name", "lonely", "--port", "0", "--peer", &addr])
+        .hold_stdin_open()
+        .run();
+    run.expect_code(1, "no --peer could be reached");
+    run.assert().stderr(predicate::str::contains(format!(
+        "error: cannot reach {addr}"
+    )));
 }
 
 // ---------------------------------------------------------------- step 3
