@@ -73,14 +73,6 @@ impl Mesh {
         self.next_conn
     }
 
-    /// The name whose registered connection is `conn`, if any.
-    pub fn name_of(&self, conn: ConnId) -> Option<String> {
-        self.neighbours
-            .iter()
-            .find(|(_, n)| n.conn == conn)
-            .map(|(name, _)| name.clone())
-    }
-
     /// Whether we hold, or are making, a connection to `listen`.
     pub fn knows_address(&self, listen: &str) -> bool {
         listen == self.listen

@@ -42,13 +42,26 @@ pub struct Peer {
 
 /// The whole program: `group-chat --name NAME [--peer H:P]...`.
 pub fn run(args: Args) -> ExitCode {
-    let listener = match TcpListener::bind((args.host.as_str(), args.port)) {
-        Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("error: cannot listen on {}:{}: {err}", args.host, args.port);
-            return ExitCode::from(1);
-        }
+    let (peer, listener) = match listen(&args) {
+        Ok(listening) => listening,
+        Err(code) => return code,
     };
+    let acceptor = Arc::clone(&peer);
+    thread::spawn(move || accept_loop(listener, &acceptor));
+    if let Err(code) = dial_peers(&peer, &args.peers) {
+        return code;
+    }
+    chat_from_stdin(&peer);
+    say_goodbye(&peer);
+    ExitCode::SUCCESS
+}
+
+/// Binds, and prints `listening on <addr>` (the address actually bound).
+pub fn listen(args: &Args) -> Result<(Arc<Peer>, TcpListener), ExitCode> {
+    let listener = TcpListener::bind((args.host.as_str(), args.port)).map_err(|err| {
+        eprintln!("error: cannot listen on {}:{}: {err}", args.host, args.port);
+        ExitCode::from(1)
+    })?;
     let listen = listener
         .local_addr()
         .expect("a bound socket's address")
@@ -58,30 +71,35 @@ pub fn run(args: Args) -> ExitCode {
         mesh: Mutex::new(Mesh::new(args.name.clone(), listen)),
         hellos: Condvar::new(),
     });
-    let acceptor = Arc::clone(&peer);
-    thread::spawn(move || accept_loop(listener, &acceptor));
+    Ok((peer, listener))
+}
 
-    if !args.peers.is_empty() {
-        let reached = args
-            .peers
-            .iter()
-            .filter(|addr| match dial(&peer, addr, true) {
-                Ok(_) => true,
-                Err(err) => {
-                    eprintln!("cannot reach {addr}: {err}");
-                    false
-                }
-            })
-            .count();
-        if reached == 0 {
-            eprintln!("error: cannot reach {}", args.peers[0]);
-            return ExitCode::from(1);
-        }
-        wait_for_hellos(&peer);
+/// Dials every `--peer`, then waits until each answered `hello` (or its
+/// connection ended), at most [`HELLO_WAIT`]. None reachable: exit 1.
+pub fn dial_peers(peer: &Arc<Peer>, addrs: &[String]) -> Result<(), ExitCode> {
+    if addrs.is_empty() {
+        return Ok(());
     }
-    chat_from_stdin(&peer);
-    say_goodbye(&peer);
-    ExitCode::SUCCESS
+    let reached = addrs
+        .iter()
+        .filter(|addr| match dial(peer, addr, true) {
+            Ok(_) => true,
+            Err(err) => {
+                eprintln!("cannot reach {addr}: {err}");
+                false
+            }
+        })
+        .count();
+    if reached == 0 {
+        eprintln!("error: cannot reach {}", addrs[0]);
+        return Err(ExitCode::from(1));
+    }
+    let mesh = peer.mesh.lock().unwrap();
+    let _ = peer
+        .hellos
+        .wait_timeout_while(mesh, HELLO_WAIT, |mesh| !mesh.awaited.is_empty())
+        .unwrap();
+    Ok(())
 }
 
 /// Takes every connection another peer dials.
@@ -118,6 +136,19 @@ pub fn start_connection(
     dialled: bool,
     awaited: bool,
 ) -> io::Result<ConnId> {
+    let (conn, outbox, reader) = open(peer, stream, awaited)?;
+    let peer = Arc::clone(peer);
+    thread::spawn(move || serve(&peer, reader, conn, outbox, dialled));
+    Ok(conn)
+}
+
+/// A new connection: its number, its writer (with our `hello` queued
+/// first), and the stream to read it from.
+pub fn open(
+    peer: &Peer,
+    stream: TcpStream,
+    awaited: bool,
+) -> io::Result<(ConnId, Arc<Outbox>, TcpStream)> {
     stream.set_nodelay(true)?;
     let reader = stream.try_clone()?;
     let outbox = Outbox::start(stream);
@@ -134,9 +165,7 @@ pub fn start_connection(
         outbox.push(Arc::new(frame(&encode(&hello))));
         conn
     };
-    let peer = Arc::clone(peer);
-    thread::spawn(move || serve(&peer, reader, conn, outbox, dialled));
-    Ok(conn)
+    Ok((conn, outbox, reader))
 }
 
 /// The reader of one connection: `hello` first, then any frame, until the
@@ -301,16 +330,6 @@ fn handle(peer: &Arc<Peer>, conn: ConnId, frame: Frame) {
         }
         Frame::Hello { .. } => unreachable!("serve handles hello"),
     }
-}
-
-/// Waits until every `--peer` dialled at start has answered `hello` (or its
-/// connection ended), at most [`HELLO_WAIT`].
-fn wait_for_hellos(peer: &Peer) {
-    let mesh = peer.mesh.lock().unwrap();
-    let _ = peer
-        .hellos
-        .wait_timeout_while(mesh, HELLO_WAIT, |mesh| !mesh.awaited.is_empty())
-        .unwrap();
 }
 
 /// Every line typed is a message to every neighbour, until EOF.
