@@ -238,7 +238,7 @@ fn step1_a_60000_byte_message_both_ways() {
     expect_lines(
         &mut alice,
         &lines,
-        &[expected.clone()],
+        std::slice::from_ref(&expected),
         "one message, one line",
     );
     alice.say(&long);
@@ -487,7 +487,7 @@ fn step3_a_ring_prints_each_message_once_and_never_its_own() {
         expect_lines(
             p,
             &lines,
-            &[last.clone()],
+            std::slice::from_ref(&last),
             "no copy of r1's messages, which went round the ring",
         );
     }
@@ -679,7 +679,9 @@ fn step5_a_length_over_65536_closes_that_connection_only() {
     let mut bad = p.connect("bad", "127.0.0.1:9");
     // A good msg, padded with spaces (JSON allows them) to 65,537 bytes.
     let empty = msg("bad/1", "bad", "").to_string().len();
-    let mut body = msg("bad/1", "bad", &"x".repeat(65_537 - empty - 8)).to_string().into_bytes();
+    let mut body = msg("bad/1", "bad", &"x".repeat(65_537 - empty - 8))
+        .to_string()
+        .into_bytes();
     body.resize(65_537, b' ');
     bad.send_raw(&frame(&body), "a frame of 65,537 bytes");
     bad.expect_closed("a length over 65,536 closes the connection");
@@ -794,7 +796,7 @@ fn step5_a_silent_neighbour_is_dropped_and_stalls_no_one() {
         } else {
             format!("{i:05} {filler}")
         };
-        if got["text"] != Value::from(expected.as_str()) {
+        if got["text"] != expected.as_str() {
             live.failure(format!("line {i} of p's {LINES} lines is wrong or missing"))
                 .raise();
         }
