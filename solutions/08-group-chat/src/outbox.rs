@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 pub const QUEUE_FRAMES: usize = 1_000;
 /// …and at most this many bytes.
 pub const QUEUE_BYTES: usize = 4 << 20;
+/// The writer sends at most about this many bytes per `write_all`.
+const BATCH: usize = 256 * 1024;
 /// A queue that stays full this long belongs to a neighbour that is stuck.
 pub const STUCK: Duration = Duration::from_secs(2);
 
@@ -125,25 +127,32 @@ impl Outbox {
             .unwrap();
     }
 
-    /// The writer thread: one frame at a time, in order, until closed.
+    /// The writer thread: what is queued, in order, up to [`BATCH`] bytes at
+    /// a time in one `write_all` (one system call and one segment for many
+    /// small frames, rather than one each), until closed.
     fn write_out(&self) {
         let mut stream = &self.stream;
+        let mut batch = Vec::new();
         loop {
-            let frame = {
+            batch.clear();
+            {
                 let mut queue = self.queue.lock().unwrap();
                 while queue.frames.is_empty() && !queue.closed {
                     queue = self.changed.wait(queue).unwrap();
                 }
-                match queue.frames.pop_front() {
-                    Some(frame) => {
-                        queue.bytes -= frame.len();
-                        self.changed.notify_all();
-                        frame
-                    }
-                    None => break, // closed, and all sent
+                if queue.frames.is_empty() {
+                    break; // closed, and all sent
                 }
-            };
-            if stream.write_all(&frame).is_err() {
+                while batch.len() < BATCH {
+                    let Some(frame) = queue.frames.pop_front() else {
+                        break;
+                    };
+                    queue.bytes -= frame.len();
+                    batch.extend_from_slice(&frame);
+                }
+                self.changed.notify_all();
+            }
+            if stream.write_all(&batch).is_err() {
                 // Gone: the reader thread sees the end too, and says so.
                 let _ = self.stream.shutdown(Shutdown::Both);
                 break;

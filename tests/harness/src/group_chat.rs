@@ -446,6 +446,8 @@ impl ChatPeer {
 
     /// Ends its stdin (once what was typed is written): the user's Ctrl-D.
     pub fn end_stdin(&mut self) {
+        // Its exit is expected from here on (not a server walking out on its test).
+        let _ = self.server.process().wait(Duration::ZERO);
         self.typing = None;
     }
 
