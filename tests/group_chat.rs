@@ -389,6 +389,49 @@ fn step2_every_peer_unreachable_is_an_error() {
     )));
 }
 
+#[test]
+fn step2_two_links_between_the_same_two_peers_become_one() {
+    step(2, "two connections between the same two peers: the one dialled by the smaller name is kept, silently");
+    let listener = Listener::bind();
+    let listen = listener.addr().to_string();
+    let mut p = peer("p", &[listener.addr()]);
+    // p dials aaa (its --peer), and aaa dials p at the same time.
+    let context = p.context();
+    let mut dialled_by_p = listener.accept(
+        "harness peer aaa (the link p dialled)",
+        context,
+        Duration::from_secs(4),
+    );
+    dialled_by_p.handshake("aaa", &listen);
+    let mut dialled_by_aaa = p.connect("aaa", &listen);
+    // `peers` comes once p has taken this link as its link to aaa.
+    let frame = dialled_by_aaa.expect_frame(
+        "`peers` on the link aaa dialled: the one to keep (\"aaa\" < \"p\")",
+        false,
+    );
+    if frame["type"] != "peers" {
+        dialled_by_aaa
+            .failure(
+                "the link dialled by the smaller name (aaa) must be kept: `peers` was due on it",
+            )
+            .got(frame.to_string().as_bytes())
+            .raise();
+    }
+    // aaa accepted the other link: aaa closes it.
+    drop(dialled_by_p);
+    p.say("over the kept link");
+    let got = dialled_by_aaa.expect_type("msg", "p's line, on the link that was kept");
+    check_msg(&dialled_by_aaa, &got, "p", "over the kept link");
+    dialled_by_aaa.send(&msg("aaa/1", "aaa", "back"));
+    let lines = p.lines_until("[aaa] back", "aaa's message on the kept link", WAIT);
+    expect_lines(
+        &mut p,
+        &lines,
+        &["* aaa joined".into(), "[aaa] back".into()],
+        "one `joined`, and no `left` for the link that was closed",
+    );
+}
+
 // ---------------------------------------------------------------- step 3
 
 #[test]
