@@ -417,6 +417,12 @@ impl Process {
                     return text.trim_end_matches(['\n', '\r']).to_string();
                 }
                 Next::Flooded => self.fail(flood_verdict()),
+                Next::Overrun(dropped) => self.fail(format!(
+                    "it printed lines faster than the test read them while it waited for {what}: \
+                     {dropped} unread lines (over {} MiB) were dropped, so the next line would \
+                     not be what came next (is it printing the same message again and again?)",
+                    capture::QUEUED_LIMIT >> 20
+                )),
                 Next::Nothing => {
                     if let Ok(Some(status)) = self.child.try_wait() {
                         // it exited: take whatever it printed just before
