@@ -1166,7 +1166,7 @@ fn step6_two_thousand_clients_on_a_handful_of_threads() {
     }
     // Each pair of members of a room makes one `JOIN`, to the one who was
     // there first: m × (m − 1) / 2 in a room of m.
-    let mut joins = vec![0; ROOMS];
+    let mut joins = [0; ROOMS];
     for i in 0..clients {
         let room = i % ROOMS;
         loop {

@@ -255,10 +255,8 @@ impl<Q: Queue> State<Q> {
             return;
         };
         for &member in members {
-            if member != except {
-                if !self.clients[&member].queue.offer(Arc::clone(&line)) {
-                    self.overflowed.push(member);
-                }
+            if member != except && !self.clients[&member].queue.offer(Arc::clone(&line)) {
+                self.overflowed.push(member);
             }
         }
     }
