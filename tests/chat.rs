@@ -1127,7 +1127,14 @@ fn step6_two_thousand_clients_on_a_handful_of_threads() {
     let patience = || Instant::now() + harness::PATIENCE;
     let expect_joined = |crowd: &mut Crowd, i: usize| {
         let ok = format!("OK joined r{}", i % ROOMS);
-        let got = crowd.next_line(i, patience(), &format!("`{ok}`"));
+        let got = crowd.next_line(
+            i,
+            patience(),
+            &format!(
+                "`{ok}` (a server that blocks inside a task stops answering once each of its \
+                 worker threads is held by one client)"
+            ),
+        );
         if got != ok {
             crowd.fail(format!(
                 "wrong reply to `/join r{}` for {}: got `{got}`, expected `{ok}`",

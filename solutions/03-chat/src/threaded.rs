@@ -24,7 +24,7 @@ use crate::protocol::Command;
 use crate::ServerArgs;
 
 /// The hub of this server: its queues are `std` channels.
-type Hub = crate::hub::Hub<SyncSender<Outgoing>>;
+pub type Hub = crate::hub::Hub<SyncSender<Outgoing>>;
 
 /// Runs the threaded server until it is killed.
 pub fn run(args: ServerArgs) -> ExitCode {
@@ -60,7 +60,7 @@ pub fn run(args: ServerArgs) -> ExitCode {
 
 /// Serves one client: registers it, starts its writer, then reads its lines
 /// until it quits or goes away.
-fn serve(hub: &Hub, stream: TcpStream) {
+pub fn serve(hub: &Hub, stream: TcpStream) {
     let (Ok(peer), Ok(writer), Ok(handle)) =
         (stream.peer_addr(), stream.try_clone(), stream.try_clone())
     else {
