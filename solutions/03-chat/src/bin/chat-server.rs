@@ -69,10 +69,7 @@ async fn main() -> ExitCode {
 /// Serves one client: registers it, starts its writer task, then reads its
 /// lines until it quits or goes away.
 async fn serve(hub: &Hub, stream: TcpStream) {
-    let Ok((peer, handle)) = stream
-        .peer_addr()
-        .and_then(|peer| Ok((peer, duplicate(&stream)?)))
-    else {
+    let (Ok(peer), Ok(handle)) = (stream.peer_addr(), duplicate(&stream)) else {
         return; // gone before we could even look at it
     };
     // Chat lines are small and someone waits for each: send them at once.
