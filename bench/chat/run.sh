@@ -75,6 +75,8 @@ start_server() {
 run_load() { # ADDR MESSAGES WINDOW
     timeout 150 taskset -c "$load_cpu" "$work/fanout" load "$1" "$CLIENTS" "$2" "$3"
 }
+# Says which server a load failed against, with the servers' stderr, and stops.
+failed() { echo "the load failed against $1; servers' stderr:" >&2; tail -n 20 "$work/stderr" >&2; exit 1; }
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
 
 servers=(reference threads naive)
@@ -85,8 +87,8 @@ for name in "${servers[@]}"; do
         threads) start_server "$bin/chat-server-threads" --port 0 ;;
         reference) start_server "$bin/chat-server" --port 0 ;;
     esac
-    flood[$name]=$(run_load "$addr" "$MESSAGES" "$WINDOW")
-    paced[$name]=$(run_load "$addr" "$PACED" 1)
+    flood[$name]=$(run_load "$addr" "$MESSAGES" "$WINDOW") || failed "$name"
+    paced[$name]=$(run_load "$addr" "$PACED" 1) || failed "$name"
     kill "${pids[-1]}" 2>/dev/null || true
 done
 # The idle clients, each server started afresh.
@@ -96,7 +98,8 @@ for name in "${servers[@]}"; do
         threads) start_server "$bin/chat-server-threads" --port 0 ;;
         reference) start_server "$bin/chat-server" --port 0 ;;
     esac
-    idle[$name]=$(timeout 150 taskset -c "$load_cpu" "$work/fanout" idle "$addr" "$IDLE" "${pids[-1]}")
+    idle[$name]=$(timeout 150 taskset -c "$load_cpu" "$work/fanout" idle "$addr" "$IDLE" "${pids[-1]}") ||
+        failed "$name"
     kill "${pids[-1]}" 2>/dev/null || true
 done
 echo "machine load after the run (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
