@@ -21,6 +21,7 @@ compile_error!(
 
 pub mod calc;
 mod capture;
+mod census;
 pub mod chat;
 mod contain;
 mod files;
@@ -40,6 +41,7 @@ mod threads;
 mod udp;
 
 pub use capture::{LINE_CAP, STDOUT_LIMIT};
+pub use census::{census, Census};
 pub use contain::MEMORY_CEILING;
 pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
 pub use memory::{expect_peak_under, peak_rss_kib, peak_rss_mib};
