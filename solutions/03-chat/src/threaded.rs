@@ -92,7 +92,7 @@ pub fn serve(hub: &Hub, stream: TcpStream) {
 
 /// Writes the lines queued for one client, until its queue is closed (it
 /// quit or was disconnected) or the connection breaks.
-fn write_lines(stream: TcpStream, outgoing: Receiver<Outgoing>) {
+pub fn write_lines(stream: TcpStream, outgoing: Receiver<Outgoing>) {
     let mut out = BufWriter::new(&stream);
     // `recv` fails once the hub has dropped the queue's sender and every line
     // queued before that has been taken: that is how `/quit` sends what is
