@@ -27,6 +27,8 @@ mod files;
 pub mod http;
 mod memory;
 mod output;
+pub mod piped;
+pub mod pipes;
 mod ports;
 mod process;
 mod relay;
