@@ -80,12 +80,46 @@ fn expect_summary(run: &Run, n: u64, s: u64, c: u64, seed: u64, why: &str) {
     expect_stdout(run, &expected, why, None);
 }
 
+/// The same, for a run with the harness's workers: the report says that
+/// their `--worker` path is gone with the test.
+#[track_caller]
+fn expect_summary_with(
+    workers: &ScriptedWorkers,
+    run: &Run,
+    n: u64,
+    s: u64,
+    c: u64,
+    seed: u64,
+    why: &str,
+) {
+    expect_code_with(workers, run, 0, why);
+    let expected = format!("{}\n", pipes::summary(n, s, c, seed));
+    if run.stdout() != expected {
+        run.failure(format!("wrong output on stdout: {why}"))
+            .got_vs_expected(run.stdout().as_bytes(), expected.as_bytes())
+            .with("note", workers.by_hand_note())
+            .raise();
+    }
+}
+
+/// Fails the test unless `run` (with the harness's workers) exited with `code`.
+#[track_caller]
+fn expect_code_with(workers: &ScriptedWorkers, run: &Run, code: i32, why: &str) {
+    if run.timed_out() || run.code() != Some(code) {
+        run.failure(format!("expected exit code {code} ({why})"))
+            .with("note", workers.by_hand_note())
+            .raise();
+    }
+}
+
 /// Fails the test if any of the scripted workers, or any process the run
 /// started, is still alive or a zombie now that the coordinator has exited.
 #[track_caller]
 fn expect_no_worker_left(workers: &ScriptedWorkers, run: &Run) {
     if let Some(problem) = workers_left(&workers.records(), run.leftovers()) {
-        run.failure(problem).raise();
+        run.failure(problem)
+            .with("note", workers.by_hand_note())
+            .raise();
     }
 }
 
@@ -99,6 +133,7 @@ fn expect_started(workers: &ScriptedWorkers, run: &Run, n: usize) {
             "expected {n} worker processes that each got tasks; the harness's workers saw: {:?}",
             workers.records()
         ))
+        .with("note", workers.by_hand_note())
         .raise();
     }
 }
@@ -360,7 +395,7 @@ fn step4_n_workers_each_get_tasks() {
     );
     let workers = ScriptedWorkers::start(&[Role::Good]);
     let run = coordinator(&args(3, 600, 1, 5, &workers.path(), &[]), RUN);
-    expect_summary(&run, 3, 600, 1, 5, "3 workers, 600 tasks");
+    expect_summary_with(&workers, &run, 3, 600, 1, 5, "3 workers, 600 tasks");
     let records = workers.records();
     let pids: std::collections::HashSet<u32> = records.iter().map(|w| w.pid).collect();
     let counts: Vec<usize> = records.iter().map(|w| w.tasks.len()).collect();
@@ -383,10 +418,10 @@ fn step4_n_workers_each_get_tasks() {
 fn survives(role: Role, what: &str, extra: &[&str]) {
     let workers = ScriptedWorkers::start(&[role, Role::Good]);
     let run = coordinator(&args(2, 3000, 10, 77, &workers.path(), extra), RUN);
-    expect_started(&workers, &run, 2);
-    expect_summary(&run, 2, 3000, 10, 77, &format!(
+    expect_summary_with(&workers, &run, 2, 3000, 10, 77, &format!(
         "a worker that {what} is killed and dropped, its unanswered tasks go to the other, and the result is the same"
     ));
+    expect_started(&workers, &run, 2);
     expect_no_worker_left(&workers, &run);
 }
 
@@ -431,8 +466,8 @@ fn step5_all_workers_failing_exits_1() {
     step(5, "when no worker is left: `error: all N workers failed (first: <why>)` on stderr, exit 1, at once");
     let workers = ScriptedWorkers::start(&[Role::DieAfter(2)]);
     let run = coordinator(&args(3, 3000, 10, 1, &workers.path(), &[]), RUN);
+    expect_code_with(&workers, &run, 1, "every worker died: a runtime failure");
     expect_started(&workers, &run, 3);
-    run.expect_code(1, "every worker died: a runtime failure");
     let stderr = run.stderr();
     if !stderr
         .lines()
@@ -463,8 +498,8 @@ fn step6_no_worker_left_after_it_exits() {
     // The second worker does not exit at EOF: only a kill ends it.
     let workers = ScriptedWorkers::start(&[Role::Good, Role::Linger]);
     let run = coordinator(&args(2, 2000, 10, 3, &workers.path(), &[]), RUN);
+    expect_summary_with(&workers, &run, 2, 2000, 10, 3, "every task answered");
     expect_started(&workers, &run, 2);
-    expect_summary(&run, 2, 2000, 10, 3, "every task answered");
     expect_no_worker_left(&workers, &run);
 }
 
@@ -476,8 +511,8 @@ fn step6_a_dead_worker_is_waited_for() {
     );
     let workers = ScriptedWorkers::start(&[Role::DieAfter(1), Role::Good]);
     let run = coordinator(&args(2, 2000, 10, 3, &workers.path(), &[]), RUN);
-    expect_started(&workers, &run, 2);
-    expect_summary(
+    expect_summary_with(
+        &workers,
         &run,
         2,
         2000,
@@ -485,11 +520,12 @@ fn step6_a_dead_worker_is_waited_for() {
         3,
         "the first worker died, the second did everything",
     );
+    expect_started(&workers, &run, 2);
     expect_no_worker_left(&workers, &run);
     let workers = ScriptedWorkers::start(&[Role::DieAfter(1)]);
     let run = coordinator(&args(2, 2000, 10, 3, &workers.path(), &[]), RUN);
+    expect_code_with(&workers, &run, 1, "every worker died");
     expect_started(&workers, &run, 2);
-    run.expect_code(1, "every worker died");
     expect_no_worker_left(&workers, &run);
 }
 
@@ -501,6 +537,19 @@ fn interrupted(signal: i32, name: &str, code: i32) {
     let line = args(2, 100_000, 10, 3, &workers.path(), &[]);
     let line: Vec<&str> = line.iter().map(String::as_str).collect();
     let mut process = Process::spawn(program!("pi-coordinator"), &line);
+    let mut repro = vec![process.program().cargo_run_line(&args(
+        2,
+        100_000,
+        10,
+        3,
+        "target/debug/pi-worker",
+        &[],
+    ))];
+    repro.push(format!(
+        "kill -{} $(pgrep -n pi-coordinator)    # in a second terminal, while it runs",
+        name.trim_start_matches("SIG")
+    ));
+    process.set_repro(repro);
     // Mid-run, by events: both workers have read a third task they will never answer.
     if !workers.wait_for(PATIENCE, |r| {
         r.len() == 2 && r.iter().all(|w| w.tasks.len() >= 3)

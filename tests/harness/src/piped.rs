@@ -240,20 +240,27 @@ impl PipedProcess {
     /// test if none comes within `patience`. `what` says what was expected.
     #[track_caller]
     pub fn expect_line(&mut self, what: &str, patience: Duration) -> String {
-        match self.next_line(patience) {
-            Some(line) => line,
-            None => {
+        match self.stdout.next(patience) {
+            Next::Line(line) => self.took(&line),
+            Next::Flooded => self.failure(flood_verdict()).raise(),
+            Next::Closed => {
+                // Its stdout closed: it is exiting, or has.
+                crate::exited_within(self.pid(), Duration::from_secs(1));
                 let headline = match self.child.try_wait() {
                     Ok(Some(status)) => format!(
                         "it exited ({}) before writing {what}",
                         describe_status(status)
                     ),
-                    _ => format!(
-                        "no answer within {:.1} s: expected {what} (is the answer still in \
-                         an output buffer? A worker flushes before it waits for more input)",
-                        patience.as_secs_f64()
-                    ),
+                    _ => format!("it closed its stdout before writing {what}"),
                 };
+                self.failure(headline).raise()
+            }
+            Next::Nothing => {
+                let headline = format!(
+                    "no answer within {:.1} s: expected {what} (is the answer still in an \
+                     output buffer? A worker flushes before it waits for more input)",
+                    patience.as_secs_f64()
+                );
                 self.failure(headline).raise()
             }
         }
@@ -263,18 +270,19 @@ impl PipedProcess {
     /// came, or its stdout closed).
     pub fn next_line(&mut self, patience: Duration) -> Option<String> {
         match self.stdout.next(patience) {
-            Next::Line(line) => {
-                let text = String::from_utf8_lossy(&line).into_owned();
-                self.transcript.push(format!("< \"{}\"", escape(&line)));
-                Some(
-                    text.trim_end_matches('\n')
-                        .trim_end_matches('\r')
-                        .to_string(),
-                )
-            }
+            Next::Line(line) => Some(self.took(&line)),
             Next::Flooded => self.failure(flood_verdict()).raise(),
             Next::Nothing | Next::Closed => None,
         }
+    }
+
+    /// Records a line read, and returns it without its line end.
+    fn took(&mut self, line: &[u8]) -> String {
+        self.transcript.push(format!("< \"{}\"", escape(line)));
+        let text = String::from_utf8_lossy(line).into_owned();
+        text.trim_end_matches('\n')
+            .trim_end_matches('\r')
+            .to_string()
     }
 
     /// Waits for it to exit, failing the test if it does not within `patience`.

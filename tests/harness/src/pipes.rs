@@ -145,6 +145,7 @@ pub struct ScriptedWorkers {
     script: PathBuf,
     records: Arc<(Mutex<Records>, Condvar)>,
     stop: Arc<AtomicBool>,
+    roles: String,
 }
 
 impl ScriptedWorkers {
@@ -184,6 +185,11 @@ impl ScriptedWorkers {
         hand_over(&script);
         let records: Arc<(Mutex<Records>, Condvar)> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
+        let described = roles
+            .iter()
+            .map(|r| r.text())
+            .collect::<Vec<_>>()
+            .join(", then ");
         let roles = roles.to_vec();
         {
             let records = Arc::clone(&records);
@@ -195,6 +201,7 @@ impl ScriptedWorkers {
             script,
             records,
             stop,
+            roles: described,
         }
     }
 
@@ -224,6 +231,17 @@ impl ScriptedWorkers {
             }
             records = changed.wait_timeout(records, left).unwrap().0;
         }
+    }
+
+    /// What a report says about this `--worker`, whose path dies with the test.
+    pub fn by_hand_note(&self) -> String {
+        format!(
+            "{} is a worker the harness played (its roles: {}); it is gone with the test. By \
+             hand, give --worker your own pi-worker (target/debug/pi-worker), or a small script \
+             that misbehaves the same way",
+            self.path(),
+            self.roles
+        )
     }
 
     /// The scratch directory the workers live in.
