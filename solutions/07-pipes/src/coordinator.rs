@@ -182,27 +182,49 @@ impl Coordinator {
     pub fn run(&mut self) -> Outcome {
         loop {
             self.hand_out();
-            if self.answered == self.tasks {
-                return Outcome::Done;
+            if let Some(outcome) = self.finished() {
+                return outcome;
             }
-            if !self.workers.iter().any(|w| w.alive) {
-                let why = self.first_failure.clone().unwrap_or_default();
-                return Outcome::AllFailed(why);
+            match self.next_event() {
+                Some(Event::Signal(signal)) => return Outcome::Signalled(signal),
+                Some(event) => self.on_event(event),
+                None => self.expire_overdue(),
             }
-            // Some live worker owes an answer (hand_out saw to that): wait
-            // for an event, at most until the first one is overdue.
-            let wait = self
-                .next_deadline()
-                .saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(wait) {
-                Ok(Event::Line(i, line)) => self.on_line(i, line),
-                Ok(Event::Closed(i)) => self.fail(i, "closed its stdout (it exited?)".into()),
-                Ok(Event::Signal(signal)) => return Outcome::Signalled(signal),
-                Err(RecvTimeoutError::Timeout) => self.expire_overdue(),
-                Err(RecvTimeoutError::Disconnected) => {
-                    unreachable!("the signal thread keeps a sender")
-                }
-            }
+        }
+    }
+
+    /// Done when every task is answered; failed when no worker is left.
+    pub fn finished(&self) -> Option<Outcome> {
+        if self.answered == self.tasks {
+            return Some(Outcome::Done);
+        }
+        if !self.workers.iter().any(|w| w.alive) {
+            let why = self.first_failure.clone().unwrap_or_default();
+            return Some(Outcome::AllFailed(why));
+        }
+        None
+    }
+
+    /// The next event, or `None` when a worker's task became overdue first.
+    /// Some live worker owes an answer (`hand_out` saw to that), so the wait
+    /// is never longer than the task timeout.
+    pub fn next_event(&self) -> Option<Event> {
+        let wait = self
+            .next_deadline()
+            .saturating_duration_since(Instant::now());
+        match self.events.recv_timeout(wait) {
+            Ok(event) => Some(event),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => unreachable!("the signal thread keeps a sender"),
+        }
+    }
+
+    /// An answer is counted (or its worker dropped); a closed stdout drops its worker.
+    pub fn on_event(&mut self, event: Event) {
+        match event {
+            Event::Line(i, line) => self.on_line(i, line),
+            Event::Closed(i) => self.fail(i, "closed its stdout (it exited?)".into()),
+            Event::Signal(_) => {}
         }
     }
 
@@ -263,7 +285,7 @@ impl Coordinator {
     }
 
     /// When the first live worker that owes an answer will be overdue.
-    fn next_deadline(&self) -> Instant {
+    pub fn next_deadline(&self) -> Instant {
         self.workers
             .iter()
             .filter(|w| w.alive && !w.outstanding.is_empty())
@@ -346,6 +368,11 @@ pub fn main(args: &CoordinatorArgs) -> ExitCode {
     let mut coordinator = Coordinator::start(args, (sender, receiver));
     let outcome = coordinator.run();
     coordinator.shutdown();
+    report(args, &coordinator, outcome)
+}
+
+/// Prints the summary line (or the error) and gives the exit code.
+pub fn report(args: &CoordinatorArgs, coordinator: &Coordinator, outcome: Outcome) -> ExitCode {
     match outcome {
         Outcome::Done => {
             let pi = 4.0 * coordinator.inside as f64 / args.samples as f64;
@@ -359,6 +386,8 @@ pub fn main(args: &CoordinatorArgs) -> ExitCode {
             eprintln!("error: all {} workers failed (first: {why})", args.workers);
             ExitCode::from(1)
         }
+        // 128 + the signal's number: what a shell shows for a program the
+        // signal ended, so scripts see the same either way.
         Outcome::Signalled(signal) => ExitCode::from(128 + signal as u8),
     }
 }
