@@ -280,6 +280,42 @@ fn step1_worker_answers_bad_lines_with_err_and_goes_on() {
     }
 }
 
+#[test]
+fn step1_a_long_line_never_sits_in_memory() {
+    step(
+        1,
+        "a line over 4096 bytes gets `ERR line too long` without the worker ever holding it",
+    );
+    let mut worker = worker();
+    worker.send_line("1 1 1", ANSWER);
+    let expected = pipes::answer(1, 1, 1);
+    if worker.expect_line(&format!("`{expected}`"), ANSWER) != expected {
+        worker.failure(format!("expected `{expected}`")).raise();
+    }
+    let before = worker.peak_rss_mib();
+    // 32 MiB without a line end, in pieces, then the end.
+    let piece = vec![b'7'; 1 << 20];
+    for _ in 0..32 {
+        worker.send(&piece, ANSWER);
+    }
+    worker.send(b"\n", ANSWER);
+    if worker.expect_line("`ERR line too long`", ANSWER) != "ERR line too long" {
+        worker
+            .failure("a 32 MiB line gets exactly `ERR line too long`")
+            .raise();
+    }
+    let peak = worker.peak_rss_mib();
+    if peak > before + 16.0 {
+        worker
+            .failure(format!(
+                "its peak resident memory (VmHWM) grew from {before:.1} MiB to {peak:.1} MiB \
+                 while it read one 32 MiB line: keep at most 4097 bytes of a line, and skip the \
+                 rest up to its `\\n` (`fill_buf` and `consume`, not `read_line`)"
+            ))
+            .raise();
+    }
+}
+
 // ---------------------------------------------------------------- step 2
 
 #[test]
@@ -431,14 +467,15 @@ fn step4_n_workers_each_get_tasks() {
 /// Runs 2 workers, the first with `role`, the second good, over 300 tasks,
 /// and expects the exact result anyway.
 #[track_caller]
-fn survives(role: Role, what: &str, extra: &[&str]) {
+fn survives(role: Role, what: &str, extra: &[&str]) -> (ScriptedWorkers, Run) {
     let workers = ScriptedWorkers::start(&[role, Role::Good]);
-    let run = coordinator(&args(2, 3000, 10, 77, &workers.path(), extra), RUN);
-    expect_summary_with(&workers, &run, 2, 3000, 10, 77, &format!(
+    let run = coordinator(&args(2, 30_000, 10, 77, &workers.path(), extra), RUN);
+    expect_summary_with(&workers, &run, 2, 30_000, 10, 77, &format!(
         "a worker that {what} is killed and dropped, its unanswered tasks go to the other, and the result is the same"
     ));
     expect_started(&workers, &run, 2);
     expect_no_worker_left(&workers, &run);
+    (workers, run)
 }
 
 #[test]
@@ -470,11 +507,21 @@ fn step5_a_worker_that_closes_its_stdin_early() {
 #[test]
 fn step5_a_silent_worker_is_dropped_after_the_task_timeout() {
     step(5, "a worker that leaves a task unanswered for T ms (--task-timeout-ms) is killed and dropped: same result, exit 0");
-    survives(
+    let (workers, run) = survives(
         Role::Silent,
         "never answers (with --task-timeout-ms 300)",
         &["--task-timeout-ms", "300"],
     );
+    // The silent worker read every task it was sent: that many were outstanding at once.
+    let sent = workers.records()[0].tasks.len();
+    if sent > 1000 {
+        run.failure(format!(
+            "the silent worker was sent {sent} of the 3,000 tasks without answering one: keep a \
+             bounded number of tasks outstanding per worker (a few, not all it can take)"
+        ))
+        .with("note", workers.by_hand_note())
+        .raise();
+    }
 }
 
 #[test]

@@ -133,6 +133,17 @@ impl PipedProcess {
         self.child.id()
     }
 
+    /// Its peak resident memory so far (`VmHWM` in `/proc/PID/status`), in
+    /// MiB: the mark only grows, so read it after the work being measured.
+    pub fn peak_rss_mib(&self) -> f64 {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kib| kib / 1024.0)
+    }
+
     /// The context for failure reports, with the transcript so far.
     pub fn context(&self) -> Context {
         Context {
