@@ -6,7 +6,7 @@
 //!
 //! replaces: pi-coordinator
 //! rejected-by: step3_200000_tasks_through_2_workers_finish
-//! within-s: 10
+//! within-s: 5
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, ExitCode, Stdio};
