@@ -34,10 +34,6 @@ const ANSWER: Duration = Duration::from_secs(3);
 /// How long a coordinator run of the tests may take (they take well under 1 s).
 const RUN: Duration = Duration::from_millis(3500);
 
-/// For the README's example, a million samples in one task (a worker in
-/// plain Python takes a second or two for it).
-const BIG_RUN: Duration = Duration::from_secs(8);
-
 fn worker() -> PipedProcess {
     PipedProcess::spawn(program!("pi-worker"), &[])
 }
@@ -82,6 +78,9 @@ fn expect_summary(run: &Run, n: u64, s: u64, c: u64, seed: u64, why: &str) {
     run.expect_code(0, why);
     let expected = format!("{}\n", pipes::summary(n, s, c, seed));
     expect_stdout(run, &expected, why, None);
+    if let Some(problem) = workers_left(&[], run.leftovers()) {
+        run.failure(problem).raise();
+    }
 }
 
 /// The same, for a run with the harness's workers: the report says that
@@ -148,13 +147,13 @@ fn expect_started(workers: &ScriptedWorkers, run: &Run, n: usize) {
 fn step1_worker_answers_every_task_exactly_in_order() {
     step(1, "the worker answers each task `<id> <seed> <samples>` with `<id> <inside> <samples>`, in order, and exits 0 at EOF");
     let tasks: [(u64, u64, u64); 7] = [
-        (0, 1, 300_000),
+        (0, 1, 100_000),
         (1, 2, 10),
         (7, 0, 1),
         (3, u64::MAX, 1000),
         (18_446_744_073_709_551_615, 42, 0),
         (5, 123_456_789, 54_321),
-        (2, 1, 200_000),
+        (2, 1, 50_000),
     ];
     let mut worker = worker();
     let mut all = String::new();
@@ -321,25 +320,69 @@ fn step1_a_long_line_never_sits_in_memory() {
 #[test]
 fn step2_coordinator_prints_the_exact_result() {
     step(2, "the coordinator splits S samples into tasks of C, sums the answers and prints `pi=… inside=… samples=S workers=N`");
-    let worker = worker_path();
-    // The README's example first: the defaults with --samples 1000000.
+    // The README's example first: the defaults with --samples 1000000. The
+    // harness's workers compute it, and record the tasks they were given.
+    let workers = ScriptedWorkers::start(&[Role::Good]);
     let run = coordinator(
         &[
             "--samples".into(),
             "1000000".into(),
             "--worker".into(),
-            worker.clone(),
+            workers.path(),
         ],
-        BIG_RUN,
+        RUN,
     );
-    expect_summary(
+    let readme = "pi=3.138764 inside=784691 samples=1000000 workers=2";
+    assert_eq!(
+        pipes::summary(2, 1_000_000, 1_000_000, 1),
+        readme,
+        "the oracle"
+    );
+    expect_summary_with(
+        &workers,
         &run,
         2,
         1_000_000,
         1_000_000,
         1,
+        "the README's example",
+    );
+    // The defaults again, with three tasks of the default chunk.
+    let workers = ScriptedWorkers::start(&[Role::Good]);
+    let run = coordinator(
+        &[
+            "--samples".into(),
+            "2500000".into(),
+            "--worker".into(),
+            workers.path(),
+        ],
+        RUN,
+    );
+    expect_summary_with(
+        &workers,
+        &run,
+        2,
+        2_500_000,
+        1_000_000,
+        1,
         "the defaults: N = 2, C = 1,000,000, SEED = 1",
     );
+    let mut given: Vec<[u64; 3]> = workers
+        .records()
+        .iter()
+        .flat_map(|w| w.task_lines.clone())
+        .collect();
+    given.sort_unstable();
+    let expected = [[0, 1, 1_000_000], [1, 2, 1_000_000], [2, 3, 500_000]];
+    if given != expected {
+        run.failure(format!(
+            "with --samples 2500000 and the defaults, the tasks must be `0 1 1000000`, \
+             `1 2 1000000` and `2 3 500000`; the harness's workers were given {given:?}"
+        ))
+        .with("note", workers.by_hand_note())
+        .raise();
+    }
+    let worker = worker_path();
     for (n, s, c, seed, why) in [
         (
             1,

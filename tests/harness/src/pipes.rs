@@ -132,6 +132,8 @@ pub struct WorkerRecord {
     pub role: Role,
     /// The ids of the tasks it read, in order.
     pub tasks: Vec<u64>,
+    /// The same tasks whole: `[id, seed, samples]`.
+    pub task_lines: Vec<[u64; 3]>,
 }
 
 #[derive(Default)]
@@ -310,6 +312,7 @@ fn record_worker(stream: UnixStream, roles: &[Role], records: &(Mutex<Records>, 
             start_time,
             role,
             tasks: Vec::new(),
+            task_lines: Vec::new(),
         });
         changed.notify_all();
         (index, role)
@@ -318,9 +321,16 @@ fn record_worker(stream: UnixStream, roles: &[Role], records: &(Mutex<Records>, 
         return;
     }
     for line in lines.map_while(Result::ok) {
-        if let Some(id) = line.strip_prefix("task ").and_then(|id| id.parse().ok()) {
+        let numbers: Vec<u64> = line
+            .strip_prefix("task ")
+            .unwrap_or_default()
+            .split(' ')
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        if let [id, seed, samples] = numbers[..] {
             let mut records = lock.lock().unwrap();
             records.workers[index].tasks.push(id);
+            records.workers[index].task_lines.push([id, seed, samples]);
             changed.notify_all();
         }
     }
@@ -376,7 +386,7 @@ fn play(recorder: UnixStream) -> i32 {
             let _ = stdout.flush();
             continue;
         };
-        let _ = writeln!(report, "task {id}");
+        let _ = writeln!(report, "task {id} {seed} {samples}");
         let reply = match role {
             Role::DieAfter(k) if answered >= k => return 1,
             Role::GarbageAfter(k) if answered >= k => "garbage".to_string(),
