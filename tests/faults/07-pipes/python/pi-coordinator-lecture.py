@@ -38,12 +38,22 @@ def at_least_1(text):
 
 
 def read_answers(index, stream, events):
-    """A worker's stdout, line by line, as events; then ("closed", index)."""
+    """A worker's stdout as events: ("lines", index, [line, ...]) for each read
+    (one event per read, not per line: a queue hand-off costs more than a
+    line), then ("closed", index) at EOF. A line over MAX_LINE bytes is never
+    kept whole: it becomes one over-long stand-in, which is garbage anyway."""
+    partial = b""
     while True:
-        line = stream.readline(MAX_LINE + 2)
-        if not line:
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
             break
-        events.put(("line", index, line))
+        *lines, partial = (partial + chunk).split(b"\n")
+        if len(partial) > MAX_LINE + 1:
+            partial = b"x" * (MAX_LINE + 2)
+        if lines:
+            events.put(("lines", index, lines))
+    if partial:
+        events.put(("lines", index, [partial]))
     events.put(("closed", index))
 
 
@@ -122,7 +132,7 @@ def main():
         worker = workers[i]
         if not worker.alive:
             return
-        parts = line.rstrip(b"\n").split(b" ")
+        parts = line.rstrip(b"\r").split(b" ")
         ok = len(parts) == 3 and all(p.isdigit() for p in parts)
         if ok:
             ident, inside, samples = (int(p) for p in parts)
@@ -153,8 +163,9 @@ def main():
                     if w.alive and w.outstanding and now >= w.since + timeout:
                         fail(i, f"left a task unanswered for {args.task_timeout_ms} ms")
                 continue
-            if event[0] == "line":
-                on_line(event[1], event[2])
+            if event[0] == "lines":
+                for line in event[2]:
+                    on_line(event[1], line)
             else:
                 fail(event[1], "closed its stdout (it exited?)")
 
