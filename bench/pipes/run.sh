@@ -31,28 +31,27 @@ cargo build -q --release -p pipes-solution --manifest-path "$root/Cargo.toml" --
 cpus=$(nproc)
 now() { date +%s.%N; }
 
-# best CMD...: the shortest wall time of $RUNS runs, in seconds.
+# best 'COMMAND LINE': the shortest wall time of $RUNS runs, in seconds.
 best() {
     local top="" start took
     for _ in $(seq "$RUNS"); do
         start=$(now)
-        timeout 300 "$@" >/dev/null
+        timeout 300 bash -c "$1" >/dev/null
         took=$(echo "$(now) - $start" | bc -l)
         if [ -z "$top" ] || [ "$(echo "$took < $top" | bc -l)" = 1 ]; then top=$took; fi
     done
     echo "$top"
 }
 
-one_process() { echo "0 1 $SAMPLES" | "$bin/pi-worker"; }
 rate() { python3 -c "print(f'{$1 / $2:,.0f}')"; }
 ratio() { python3 -c "print(f'{$1:.2f}')"; }
 
 echo "$cpus cpus online; $SAMPLES samples in tasks of $CHUNK; best of $RUNS"
-single=$(best one_process)
+single=$(best "echo '0 1 $SAMPLES' | '$bin/pi-worker'")
 printf '%-40s %16s %8s\n' "measurement" "samples/s" "ratio"
 printf '%-40s %16s %8s\n' "one process (pi-worker, one task)" "$(rate "$SAMPLES" "$single")" "1.00"
 for workers in 1 2; do
-    t=$(best "$bin/pi-coordinator" --workers "$workers" --samples "$SAMPLES" --chunk "$CHUNK" --worker "$bin/pi-worker")
+    t=$(best "'$bin/pi-coordinator' --workers $workers --samples $SAMPLES --chunk $CHUNK --worker '$bin/pi-worker'")
     limit=$(( workers < cpus ? workers : cpus ))
     printf '%-40s %16s %8s\n' "coordinator, $workers worker(s) (limit ${limit}x)" \
         "$(rate "$SAMPLES" "$t")" "$(ratio "($single / $t) / $limit")"
@@ -62,12 +61,10 @@ echo
 
 # The pipe: LINES tasks of one sample each through one worker.
 line=$(printf '%d %d 1\n' "$LINES" "$LINES" | wc -c)
-coord=$(best "$bin/pi-coordinator" --workers 1 --samples "$LINES" --chunk 1 --worker "$bin/pi-worker")
-dd_lines() { dd if=/dev/zero bs="$line" count="$LINES" status=none | dd of=/dev/null bs="$line" status=none; }
-small=$(best dd_lines)
+coord=$(best "'$bin/pi-coordinator' --workers 1 --samples $LINES --chunk 1 --worker '$bin/pi-worker'")
+small=$(best "dd if=/dev/zero bs=$line count=$LINES status=none | dd of=/dev/null bs=$line status=none")
 bulk_bytes=$((1 << 30))
-dd_bulk() { dd if=/dev/zero bs=64K count=$((bulk_bytes / 65536)) status=none | dd of=/dev/null bs=64K status=none; }
-bulk=$(best dd_bulk)
+bulk=$(best "dd if=/dev/zero bs=64K count=$((bulk_bytes / 65536)) status=none | dd of=/dev/null bs=64K status=none")
 printf '%-52s %16s %8s\n' "the pipe ($LINES lines of about $line bytes)" "lines/s" "ratio"
 printf '%-52s %16s %8s\n' "dd through a pipe, one ${line}-byte block per line" "$(rate "$LINES" "$small")" "1.00"
 printf '%-52s %16s %8s\n' "coordinator, 1 worker, --chunk 1 (task + answer)" "$(rate "$LINES" "$coord")" \
