@@ -24,6 +24,7 @@ mod capture;
 pub mod chat;
 mod contain;
 mod files;
+pub mod group_chat;
 pub mod http;
 mod memory;
 mod output;

@@ -254,6 +254,7 @@ impl PipedProcess {
         match self.stdout.next(patience) {
             Next::Line(line) => self.took(&line),
             Next::Flooded => self.failure(flood_verdict()).raise(),
+            Next::Overrun(dropped) => self.overrun(dropped),
             Next::Closed => {
                 // Its stdout closed: it is exiting, or has.
                 crate::exited_within(self.pid(), Duration::from_secs(1));
@@ -283,8 +284,19 @@ impl PipedProcess {
         match self.stdout.next(patience) {
             Next::Line(line) => Some(self.took(&line)),
             Next::Flooded => self.failure(flood_verdict()).raise(),
+            Next::Overrun(dropped) => self.overrun(dropped),
             Next::Nothing | Next::Closed => None,
         }
+    }
+
+    /// Fails the test: lines came faster than it read them, and some were dropped.
+    fn overrun(&mut self, dropped: usize) -> ! {
+        let headline = format!(
+            "it wrote lines faster than the test read them: {dropped} unread lines were \
+             dropped, so the next line would not be what came next (does it answer more \
+             than once per line?)"
+        );
+        self.failure(headline).raise()
     }
 
     /// Records a line read, and returns it without its line end.
