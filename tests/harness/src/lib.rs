@@ -29,6 +29,8 @@ pub mod group_chat;
 pub mod http;
 mod memory;
 mod output;
+pub mod piped;
+pub mod pipes;
 mod ports;
 mod process;
 mod relay;
