@@ -16,17 +16,13 @@ use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::os::fd::AsRawFd;
-use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::capture::{self, flood_verdict, Next};
 use crate::contain::{self, Contained};
 use crate::report::{escape, Context, Failure};
-use crate::{describe_status, sandbox, Program};
-
-/// CPU seconds a program may use (as for every program the harness runs).
-const CPU_SECONDS: u64 = 120;
+use crate::{describe_status, Program};
 
 /// How long the program gets to exit after SIGTERM before SIGKILL.
 const GRACE: Duration = Duration::from_secs(1);
@@ -48,51 +44,14 @@ impl PipedProcess {
     /// Starts `program` with `args`, stdin and stdout piped, stderr captured.
     pub fn spawn(program: Program, args: &[&str]) -> PipedProcess {
         let os_args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        let path = program.path();
-        let mut command_line = path.to_string_lossy().into_owned();
-        for arg in args {
-            command_line.push(' ');
-            command_line.push_str(arg);
-        }
-        let mut command = Command::new(&path);
+        let command_line = program.command_line(&os_args);
+        // The one way the harness starts a program (own process group, dies
+        // with its test, sandbox user, CPU limit), with all three pipes.
+        let mut command = program.command(&os_args);
         command
-            .args(&os_args)
-            .process_group(0)
-            .env("RUST_BACKTRACE", "0")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let sandboxed = sandbox::user();
-        if let Some((uid, gid)) = sandboxed {
-            command
-                .uid(uid)
-                .gid(gid)
-                .env("PATH", "/usr/local/bin:/usr/bin:/bin")
-                .env("HOME", "/tmp");
-        }
-        let parent = std::process::id() as libc::pid_t;
-        // SAFETY: prctl, setrlimit and getppid are async-signal-safe.
-        unsafe {
-            command.pre_exec(move || {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                let cpu = libc::rlimit {
-                    rlim_cur: CPU_SECONDS,
-                    rlim_max: CPU_SECONDS + 10,
-                };
-                libc::setrlimit(libc::RLIMIT_CPU, &cpu);
-                if sandboxed.is_some() {
-                    let procs = libc::rlimit {
-                        rlim_cur: sandbox::SANDBOX_NPROC,
-                        rlim_max: sandbox::SANDBOX_NPROC,
-                    };
-                    libc::setrlimit(libc::RLIMIT_NPROC, &procs);
-                }
-                if libc::getppid() != parent {
-                    libc::_exit(1);
-                }
-                Ok(())
-            });
-        }
         let (mut child, contained) = match contain::spawn(&mut command) {
             Ok(spawned) => spawned,
             Err(err) => Failure::new(format!("could not start {}: {err}", program.name()))
