@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use harness::address_book::{differences, list};
@@ -560,8 +560,12 @@ fn crash_client(
     round: u64,
     trigger: Option<u64>,
     crash: Arc<Crash>,
+    ready: Arc<Barrier>,
 ) -> Vec<Known> {
     let mut oks = 0;
+    // All clients begin at once, so that the server always has changes
+    // waiting when the kill comes.
+    ready.wait();
     for counter in 0.. {
         let j = rng.below(NAMES_EACH as u64) as usize;
         let name = name_of(client, j);
@@ -660,18 +664,21 @@ fn step4_kill_9_at_any_moment_loses_no_answered_change() {
     let mut known = vec![vec![Known::default(); NAMES_EACH]; CRASH_CLIENTS];
     for round in 0..CRASH_ROUNDS {
         let trigger_client = rng.below(CRASH_CLIENTS as u64) as usize;
-        let trigger_ok = 1 + rng.below(6);
+        // Not the first OK: by the second, every client has a change waiting.
+        let trigger_ok = 2 + rng.below(5);
         let crash = Crash::arm(server.process());
+        let ready = Arc::new(Barrier::new(CRASH_CLIENTS));
         let threads: Vec<_> = known
             .drain(..)
             .enumerate()
             .map(|(c, mine)| {
                 let conn = connect(&server);
                 let crash = Arc::clone(&crash);
+                let ready = Arc::clone(&ready);
                 let client_rng = Rng(rng.next());
                 let trigger = (c == trigger_client).then_some(trigger_ok);
                 spawn_in_step(move || {
-                    crash_client(c, conn, mine, client_rng, round, trigger, crash)
+                    crash_client(c, conn, mine, client_rng, round, trigger, crash, ready)
                 })
             })
             .collect();

@@ -16,9 +16,11 @@
 //! - [`store`]: the book shared by every connection behind one lock, and the
 //!   promise: an answer leaves only once the change is on disk (`fdatasync`),
 //!   with the fsyncs of concurrent changes grouped into one (group commit);
-//! - [`server`]: one thread per connection, reading lines and writing answers.
+//! - [`server`]: one thread per connection, reading lines and writing answers;
+//! - [`client`]: the one-shot client and its menu.
 
 pub mod book;
+pub mod client;
 pub mod lines;
 pub mod log;
 pub mod protocol;

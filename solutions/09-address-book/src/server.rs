@@ -18,7 +18,7 @@ use crate::protocol::{parse, Request};
 pub type Answer = dyn Fn(&Request) -> String + Send + Sync;
 
 /// The answer to one line, or `None` for an empty line (no answer at all).
-pub fn answer_line(line: &[u8], answer: &Answer) -> Option<String> {
+pub fn answer_line(line: &[u8], answer: &dyn Fn(&Request) -> String) -> Option<String> {
     if line.is_empty() {
         return None;
     }
@@ -33,7 +33,7 @@ pub fn answer_line(line: &[u8], answer: &Answer) -> Option<String> {
 
 /// Serves one client until it closes the connection. Bad input gets an `ERR`
 /// line and the session goes on.
-pub fn serve(stream: &TcpStream, answer: &Answer) -> io::Result<()> {
+pub fn serve(stream: &TcpStream, answer: &dyn Fn(&Request) -> String) -> io::Result<()> {
     let mut reader = BufReader::new(stream);
     let mut writer = BufWriter::new(stream);
     let mut line = Vec::new();
