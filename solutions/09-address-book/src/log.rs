@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! ipc-kit address-book 1
-//! 17 5d0b2f3a add:bob,tel:+41 44
-//! 7 0c9e3a81 rem:bob
+//! 18 94e7eca6 add:bob,tel:+41 44
+//! 7 4a1c43fe rem:bob
 //! ```
 //!
 //! After the header line, one record per change: the length of its payload in
@@ -186,6 +186,11 @@ mod tests {
     #[test]
     fn crc32_is_the_usual_one() {
         assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
+        // The module documentation's example.
+        assert_eq!(
+            record(&add("bob", "tel:+41 44")),
+            b"18 94e7eca6 add:bob,tel:+41 44\n"
+        );
     }
 
     #[test]
