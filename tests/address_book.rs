@@ -672,7 +672,9 @@ fn step4_kill_9_at_any_moment_loses_no_answered_change() {
             .drain(..)
             .enumerate()
             .map(|(c, mine)| {
-                let conn = connect(&server);
+                let mut conn = connect(&server);
+                // 20 clients wait their turn: room for a slow disk.
+                conn.set_patience(Duration::from_secs(10));
                 let crash = Arc::clone(&crash);
                 let ready = Arc::clone(&ready);
                 let client_rng = Rng(rng.next());
