@@ -280,7 +280,8 @@ fn client(server: std::net::SocketAddr, args: &[&str]) -> Run {
     all.extend(args.iter().map(|a| a.to_string()));
     Client::new(program!("address-book"))
         .args(all)
-        .deadline(Duration::from_secs(4))
+        // A right client is done in milliseconds; this only bounds a hung one.
+        .deadline(Duration::from_secs(3))
         .run()
 }
 
@@ -549,29 +550,37 @@ fn name_of(client: usize, j: usize) -> String {
     format!("c{client:02}-n{j}")
 }
 
+/// A round of the crash test, as every client sees it.
+struct Round {
+    number: u64,
+    /// Which client fires the kill, on which of its `OK`s.
+    trigger: (usize, u64),
+    crash: Arc<Crash>,
+    /// All clients begin at once, so that the server always has changes
+    /// waiting when the kill comes.
+    ready: Barrier,
+}
+
 /// One client of the crash test: changes its own names, one request at a
-/// time, until the server is killed; fires the kill itself on its
-/// `trigger`-th `OK` if it is the chosen one. Returns what it knows.
+/// time, until the server is killed; fires the kill itself on its chosen
+/// `OK` if it is the round's trigger. Returns what it knows.
 fn crash_client(
     client: usize,
     mut conn: TcpConn,
     mut known: Vec<Known>,
     mut rng: Rng,
-    round: u64,
-    trigger: Option<u64>,
-    crash: Arc<Crash>,
-    ready: Arc<Barrier>,
+    round: &Round,
 ) -> Vec<Known> {
+    let crash = &round.crash;
+    let trigger = (round.trigger.0 == client).then_some(round.trigger.1);
     let mut oks = 0;
-    // All clients begin at once, so that the server always has changes
-    // waiting when the kill comes.
-    ready.wait();
+    round.ready.wait();
     for counter in 0.. {
         let j = rng.below(NAMES_EACH as u64) as usize;
         let name = name_of(client, j);
         let add = rng.below(10) < 7;
         let (request, change, expected) = if add {
-            let value = format!("v{client}-{round}-{counter}");
+            let value = format!("v{client}-{}-{counter}", round.number);
             let answer = if known[j].answered.is_some() {
                 format!("OK replaced {name}")
             } else {
@@ -667,7 +676,12 @@ fn step4_kill_9_at_any_moment_loses_no_answered_change() {
         // Not the first OK: by the second, every client has a change waiting.
         let trigger_ok = 2 + rng.below(5);
         let crash = Crash::arm(server.process());
-        let ready = Arc::new(Barrier::new(CRASH_CLIENTS));
+        let plan = Arc::new(Round {
+            number: round,
+            trigger: (trigger_client, trigger_ok),
+            crash: Arc::clone(&crash),
+            ready: Barrier::new(CRASH_CLIENTS),
+        });
         let threads: Vec<_> = known
             .drain(..)
             .enumerate()
@@ -675,13 +689,9 @@ fn step4_kill_9_at_any_moment_loses_no_answered_change() {
                 let mut conn = connect(&server);
                 // 20 clients wait their turn: room for a slow disk.
                 conn.set_patience(Duration::from_secs(10));
-                let crash = Arc::clone(&crash);
-                let ready = Arc::clone(&ready);
+                let plan = Arc::clone(&plan);
                 let client_rng = Rng(rng.next());
-                let trigger = (c == trigger_client).then_some(trigger_ok);
-                spawn_in_step(move || {
-                    crash_client(c, conn, mine, client_rng, round, trigger, crash, ready)
-                })
+                spawn_in_step(move || crash_client(c, conn, mine, client_rng, &plan))
             })
             .collect();
         known = threads.into_iter().map(join).collect();
