@@ -15,8 +15,7 @@ fn main() -> ExitCode {
     let Some(command) = args.command else {
         return ExitCode::SUCCESS;
     };
-    let answer = request_line(&command)
-        .and_then(|line| Connection::open(&args.server)?.ask(&line));
+    let answer = request_line(&command).and_then(|line| Connection::open(&args.server)?.ask(&line));
     match answer {
         Ok(lines) => {
             for line in lines {

@@ -1,15 +1,14 @@
-//! Fault: every change rewrites the book file in place (truncate, then write
-//! the entries one by one), the lecture's way. Stopped cleanly it keeps the
-//! book; killed in the middle of a rewrite it leaves the file cut short, and
-//! entries answered `OK` long ago are gone.
+//! Fault: every change rewrites the book file in place, the lecture's way:
+//! truncate it to nothing, then write the header and the entries one by one.
+//! Stopped cleanly it keeps the book; killed in the middle of a rewrite it
+//! leaves the file cut short, and entries answered `OK` long ago are gone.
 //!
 //! replaces: address-book-server
 //! rejected-by: step4_kill_9_at_any_moment_loses_no_answered_change
 //! accepted-by: step1_ step2_ step3_
 
-use std::fs::File;
-use std::io::Write;
-use std::path::Path;
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, Write};
 use std::sync::{Arc, Mutex};
 
 use address_book::book::Book;
@@ -18,8 +17,9 @@ use address_book::protocol::Request;
 use address_book_faults::{args, load_or_exit, serve_with};
 
 /// Truncates the file, then writes it again entry by entry.
-fn rewrite(path: &Path, book: &Book) -> std::io::Result<()> {
-    let mut file = File::create(path)?; // the old book is gone from here on
+fn rewrite(mut file: &File, book: &Book) -> std::io::Result<()> {
+    file.set_len(0)?; // the old book is gone from here on
+    file.rewind()?;
     writeln!(file, "{HEADER}")?;
     for (name, entry) in book.entries() {
         file.write_all(&log::record(&Request::Add {
@@ -32,15 +32,23 @@ fn rewrite(path: &Path, book: &Book) -> std::io::Result<()> {
 
 fn main() {
     let args = args();
-    let path = args.book.clone();
-    let book = Mutex::new(load_or_exit(&path));
+    let book = load_or_exit(&args.book);
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&args.book)
+        .expect("open the book");
+    rewrite(&file, &book).expect("write the book");
+    let state = Mutex::new((book, file));
     serve_with(
         &args,
         Arc::new(move |request| {
-            let mut book = book.lock().unwrap();
+            let mut state = state.lock().unwrap();
+            let (book, file) = &mut *state;
             let outcome = book.apply(request);
             if outcome.changed {
-                rewrite(&path, &book).expect("rewrite the book");
+                rewrite(file, book).expect("rewrite the book");
             }
             outcome.answer
         }),
