@@ -19,11 +19,13 @@
 //!   after it) is damage no crash of ours makes: the server refuses to start
 //!   and leaves the file as it is, for a human to look at.
 //!
-//! Once per start the log is rewritten as a snapshot (one `add` per entry) the
-//! atomic way: write a temporary file, fsync it, rename it over the book,
-//! fsync the directory. A crash at any moment of that leaves either the old
-//! file or the new one under the book's name, never a mix; and it drops a torn
-//! last record, so that the next append does not land after it.
+//! A torn last record is cut off the file at start-up, before anything is
+//! appended: a record appended after torn bytes would be glued to them. And
+//! when the log has grown well beyond the book (many changes to few names),
+//! it is rewritten as a snapshot (one `add` per entry) the atomic way: write
+//! a temporary file, fsync it, rename it over the book, fsync the directory.
+//! A crash at any moment of that leaves either the old file or the new one
+//! under the book's name, never a mix. A new book is created the same way.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -62,21 +64,43 @@ pub fn snapshot(book: &Book) -> Vec<u8> {
     bytes
 }
 
+/// A log, replayed.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The book it holds.
+    pub book: Book,
+    /// How many records it holds (whole ones).
+    pub records: usize,
+    /// The length of the file up to the end of its last whole record: shorter
+    /// than the file when a torn record follows.
+    pub whole: u64,
+    /// The length of the file (0 when there is none).
+    pub len: u64,
+}
+
 /// Loads the book at `path`. The error says what is wrong, for `error: …`.
 pub fn load(path: &Path) -> Result<Book, String> {
+    load_log(path).map(|log| log.book)
+}
+
+/// Loads the log at `path`, saying where its whole records end.
+pub fn load_log(path: &Path) -> Result<Loaded, String> {
     match fs::read(path) {
         Ok(bytes) => replay(&bytes),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(Book::new()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(Loaded::default()),
         Err(err) => Err(format!("cannot read {}: {err}", path.display())),
     }
 }
 
 /// Replays a log: the header, then every record in order, a torn last one
 /// dropped.
-pub fn replay(bytes: &[u8]) -> Result<Book, String> {
-    let mut book = Book::new();
+pub fn replay(bytes: &[u8]) -> Result<Loaded, String> {
+    let mut log = Loaded {
+        len: bytes.len() as u64,
+        ..Loaded::default()
+    };
     if bytes.is_empty() {
-        return Ok(book);
+        return Ok(log);
     }
     let header = format!("{HEADER}\n");
     let Some(mut rest) = bytes.strip_prefix(header.as_bytes()) else {
@@ -84,9 +108,8 @@ pub fn replay(bytes: &[u8]) -> Result<Book, String> {
             "the first line is not `{HEADER}`: not an address book"
         ));
     };
-    let mut number = 0;
+    log.whole = header.len() as u64;
     while !rest.is_empty() {
-        number += 1;
         let Some(end) = rest.iter().position(|&b| b == b'\n') else {
             break; // cut before its `\n`: torn
         };
@@ -94,18 +117,21 @@ pub fn replay(bytes: &[u8]) -> Result<Book, String> {
         rest = &rest[end + 1..];
         match decode(line) {
             Some(change) => {
-                book.apply(&change);
+                log.book.apply(&change);
+                log.records += 1;
+                log.whole += end as u64 + 1;
             }
             None if rest.is_empty() => break, // the last record, damaged: torn
             None => {
                 return Err(format!(
-                    "record {number} is damaged and more records follow it: that is not a \
-                     record cut by a crash"
+                    "record {} is damaged and more records follow it: that is not a \
+                     record cut by a crash",
+                    log.records + 1
                 ))
             }
         }
     }
-    Ok(book)
+    Ok(log)
 }
 
 /// One record line (without its `\n`) back to its change, if it is whole.
@@ -132,6 +158,13 @@ pub fn write_snapshot(path: &Path, book: &Book) -> io::Result<()> {
     file.sync_all()?;
     fs::rename(&temporary, path)?;
     sync_directory(path)
+}
+
+/// Cuts the file at `path` to its first `len` bytes (a torn tail off), on disk.
+pub fn truncate(path: &Path, len: u64) -> io::Result<()> {
+    let file = OpenOptions::new().write(true).open(path)?;
+    file.set_len(len)?;
+    file.sync_all()
 }
 
 /// Opens the book at `path` to append records to it.
@@ -199,14 +232,15 @@ mod tests {
         bytes.extend(record(&add("ann", "1")));
         bytes.extend(record(&add("bob", "tel:2,3")));
         let whole = replay(&bytes).unwrap();
-        assert_eq!(whole.len(), 2);
+        assert_eq!((whole.book.len(), whole.whole), (2, bytes.len() as u64));
         let torn = replay(&bytes[..bytes.len() - 3]).unwrap();
-        assert_eq!(torn.len(), 1);
+        assert_eq!((torn.book.len(), torn.records), (1, 1));
+        assert!(torn.whole < torn.len);
         let mut damaged = bytes.clone();
         let at = HEADER.len() + 12;
         damaged[at] ^= 1;
         assert!(replay(&damaged).is_err());
         assert!(replay(b"hello\n").is_err());
-        assert_eq!(replay(b"").unwrap().len(), 0);
+        assert_eq!(replay(b"").unwrap().book.len(), 0);
     }
 }

@@ -45,17 +45,24 @@ struct State {
 }
 
 impl Store {
-    /// Loads the book at `path`, rewrites it as a snapshot (atomically), and
-    /// opens it to append to. The error is for `error: …`; an unloadable file
+    /// Loads the book at `path` and makes the file ready to append to: created
+    /// if missing, its torn last record cut off, compacted if it has grown
+    /// well beyond the book. The error is for `error: …`; an unloadable file
     /// is left as it is.
     pub fn open(path: &Path) -> Result<Store, String> {
-        let book =
-            log::load(path).map_err(|why| format!("cannot load {}: {why}", path.display()))?;
-        log::write_snapshot(path, &book)
-            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
-        let log = log::open_for_append(path)
-            .map_err(|err| format!("cannot open {}: {err}", path.display()))?;
-        Ok(Store::new(book, log))
+        let shown = path.display();
+        let loaded = log::load_log(path).map_err(|why| format!("cannot load {shown}: {why}"))?;
+        let prepared = if loaded.len == 0 || loaded.records > 2 * loaded.book.len() + 1000 {
+            log::write_snapshot(path, &loaded.book)
+        } else if loaded.whole < loaded.len {
+            log::truncate(path, loaded.whole)
+        } else {
+            Ok(())
+        };
+        prepared.map_err(|err| format!("cannot write {shown}: {err}"))?;
+        let log =
+            log::open_for_append(path).map_err(|err| format!("cannot open {shown}: {err}"))?;
+        Ok(Store::new(loaded.book, log))
     }
 
     /// A store around a loaded book and its log, open for appending.
