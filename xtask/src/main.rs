@@ -8,16 +8,18 @@
 //! - `list`: the exercises, their concepts, and how many tests pass now.
 //! - `watch`, `hint`: for the student: rerun on save with a step checklist,
 //!   and the README's hint for the step they are stuck on.
+//! - `new`: the skeleton of a new exercise, every folder verify looks for.
 //!
 //! Exercises are discovered from the folders: `exercises/NN-name/` (the stub
 //! crate and its README), `solutions/NN-name/`, `tests/faults/NN-name/`. Adding
-//! an exercise is adding those folders.
+//! an exercise is adding those folders (`cargo xtask new` writes them).
 
 mod cargo;
 mod grade;
 mod hint;
 mod kit;
 mod list;
+mod new;
 mod points;
 mod verify;
 mod watch;
@@ -32,7 +34,8 @@ tasks:
   grade [options]               score a submission, test by test (cargo xtask grade --help)
   list                          the exercises, their concepts, and how many tests pass now
   watch [EXERCISE]              rerun on every save: the steps to do and the first failure
-  hint EXERCISE [STEP]          the README's hint for STEP, or for the first failing step";
+  hint EXERCISE [STEP]          the README's hint for STEP, or for the first failing step
+  new NN-name --bins a,b        the skeleton of a new exercise (cargo xtask new --help)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Some("list") => list::run(),
         Some("watch") => watch::run(&args[1..]),
         Some("hint") => hint::run(&args[1..]),
+        Some("new") => new::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

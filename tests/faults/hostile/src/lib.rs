@@ -1,6 +1,16 @@
-//! Hostile programs for the harness itself: each exercise's fault crate has a
-//! thin binary per behaviour, and `cargo xtask verify` checks that the tests
-//! reject each one within seconds and that nothing is left running.
+//! Hostile programs for the harness itself, one bin per behaviour
+//! (`src/bin/exits-at-once.rs` and friends). Each exercise's faults crate
+//! declares, in its `Cargo.toml`, which of them stand in for which of its
+//! programs and the test that must reject them:
+//!
+//! ```toml
+//! [package.metadata.hostile]
+//! chat-server = { fixtures = ["exits-at-once", "never-listens", "silent-server"], rejected-by = "step1_…" }
+//! ```
+//!
+//! `cargo xtask verify` builds them once, runs each in place of the program
+//! through `IPC_KIT_BIN_<PROGRAM>`, and checks that the test fails within
+//! 5 s and that nothing is left running.
 
 use std::net::{TcpListener, UdpSocket};
 

@@ -1,0 +1,66 @@
+//! Running test binaries straight, several at once.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::cargo::{self, TestRun};
+
+/// How many test binaries run at once: each check is mostly waiting on
+/// sockets or deadlines, so three share two cores well.
+const POOL: usize = 3;
+
+/// Runs `work` on every job, [`POOL`] at a time, and returns the results in
+/// the jobs' order.
+pub fn in_pool<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..POOL.min(jobs.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(job) = jobs.get(i) else { break };
+                let result = work(job);
+                results.lock().unwrap()[i] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.expect("every job ran"))
+        .collect()
+}
+
+/// Runs a test binary with libtest's `args`, in `cwd`, with `env` set and
+/// every other `IPC_KIT_*` override cleared (cargo would hold its build lock
+/// for the whole run, one run at a time).
+pub fn run_tests(
+    binary: &Path,
+    cwd: &Path,
+    env: &[(String, String)],
+    args: &[&str],
+) -> Result<TestRun, String> {
+    let mut command = Command::new(binary);
+    command.current_dir(cwd);
+    cargo::scrub(&mut command);
+    command
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .args(args)
+        .args(["--color", "never"])
+        .stdin(Stdio::null());
+    let started = Instant::now();
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    let mut run = cargo::parse(&text);
+    run.elapsed = started.elapsed();
+    run.build_failed = !output.status.success() && run.results.is_empty();
+    run.output = text;
+    Ok(run)
+}
