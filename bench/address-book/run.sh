@@ -45,21 +45,22 @@ cc -O2 -o "$work/fsync" "$here/fsync.c"
 fs=$(df -T "$work" | awk 'NR == 2 { print $2 " on " $1 }')
 echo "books in $work ($fs)"
 
-# start NAME PROGRAM…: starts a server on a fresh book, prints its address.
+# start NAME PROGRAM…: starts a server on a fresh book, sets $addr to its
+# address. (Not in a $(…) subshell: its pid must reach `pids`, for cleanup.)
 start() {
     local name=$1
     shift
     "$@" --port 0 --book "$work/$name.book" >"$work/$name.out" 2>"$work/$name.err" &
     pids+=($!)
     for _ in $(seq 100); do grep -q '^listening on ' "$work/$name.out" && break; sleep 0.05; done
-    local addr
     addr=$(sed -n 's/^listening on //p' "$work/$name.out")
     [ -n "$addr" ] || { echo "error: $name did not start" >&2; cat "$work/$name.err" >&2; exit 1; }
-    echo "$addr"
 }
 
-rust=$(start rust "$target/solutions/release/address-book-server")
-python=$(start python python3 "$python_server")
+start rust "$target/solutions/release/address-book-server"
+rust=$addr
+start python python3 "$python_server"
+python=$addr
 
 # best COMMAND…: the best rate (the last field) of $RUNS runs.
 best() {
