@@ -653,13 +653,13 @@ fn step4_kill_9_at_any_moment_loses_no_answered_change() {
     let mut rng = Rng(seed);
     let (_dir, book) = book_dir();
     let mut server = start(&book);
-    // Ballast: 100 entries of 3,000 bytes, so that a server that rewrites its
+    // Ballast: 60 entries of 500 bytes, so that a server that rewrites its
     // whole file for each change spends its time rewriting.
-    let ballast: BTreeMap<String, String> = (0..100)
+    let ballast: BTreeMap<String, String> = (0..60)
         .map(|i| {
             (
                 format!("ballast-{i:03}"),
-                format!("{i:03}{}", "b".repeat(2997)),
+                format!("{i:03}{}", "b".repeat(497)),
             )
         })
         .collect();
