@@ -544,7 +544,7 @@ struct Known {
 
 const CRASH_CLIENTS: usize = 20;
 const NAMES_EACH: usize = 4;
-const CRASH_ROUNDS: u64 = 3;
+const CRASH_ROUNDS: u64 = 4;
 
 fn name_of(client: usize, j: usize) -> String {
     format!("c{client:02}-n{j}")
@@ -653,13 +653,13 @@ fn step4_kill_9_at_any_moment_loses_no_answered_change() {
     let mut rng = Rng(seed);
     let (_dir, book) = book_dir();
     let mut server = start(&book);
-    // Ballast: 60 entries of 500 bytes, so that a server that rewrites its
+    // Ballast: 60 entries of 1,000 bytes, so that a server that rewrites its
     // whole file for each change spends its time rewriting.
     let ballast: BTreeMap<String, String> = (0..60)
         .map(|i| {
             (
                 format!("ballast-{i:03}"),
-                format!("{i:03}{}", "b".repeat(497)),
+                format!("{i:03}{}", "b".repeat(997)),
             )
         })
         .collect();
