@@ -22,13 +22,17 @@ compile_error!(
 pub mod address_book;
 pub mod calc;
 mod capture;
+mod census;
 pub mod chat;
 mod contain;
 mod crash;
 mod files;
+pub mod group_chat;
 pub mod http;
 mod memory;
 mod output;
+pub mod piped;
+pub mod pipes;
 mod ports;
 mod process;
 mod relay;
@@ -41,6 +45,7 @@ mod threads;
 mod udp;
 
 pub use capture::{LINE_CAP, STDOUT_LIMIT};
+pub use census::{census, Census};
 pub use contain::MEMORY_CEILING;
 pub use crash::{kill_9, Crash};
 pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
