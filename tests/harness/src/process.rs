@@ -109,7 +109,7 @@ impl Program {
     }
 
     /// The command line, for reports.
-    fn command_line(&self, args: &[OsString]) -> String {
+    pub(crate) fn command_line(&self, args: &[OsString]) -> String {
         let mut line = self.path_text();
         for arg in args {
             line.push(' ');
@@ -150,7 +150,7 @@ impl Program {
     /// A command for this program that starts in its own process group, dies
     /// with the thread that spawns it, and runs as grading's sandbox user when
     /// there is one.
-    fn command(&self, args: &[OsString]) -> Command {
+    pub(crate) fn command(&self, args: &[OsString]) -> Command {
         let mut command = Command::new(self.path_or_fail(&self.command_line(args)));
         // A backtrace in the stderr tail of a report buries the panic message.
         command
