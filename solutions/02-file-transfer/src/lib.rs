@@ -1,5 +1,9 @@
-//! Exercise 02, file-transfer: the parts the two programs' `main`s lean on.
+//! Exercise 02, file-transfer: the two programs' work, which their `main`s
+//! run, and which the faults (tests/faults/02-file-transfer) reuse for all
+//! but their one mistake.
 //!
+//! - [`server`]: one upload per connection, into a temporary file renamed
+//!   when complete; [`client`]: one upload, then the server's verdict;
 //! - [`ServerArgs`] and [`ClientArgs`]: the command lines;
 //! - [`read_line`]: one header line, read from a byte stream with a cap;
 //! - [`check_name`] and [`parse_size`]: what the header may hold.
@@ -15,6 +19,9 @@ use std::io::{self, BufRead, Read};
 use std::path::PathBuf;
 
 use clap::Parser;
+
+pub mod client;
+pub mod server;
 
 /// The longest header line, not counting its `\n` (the kit-wide cap).
 pub const MAX_LINE: usize = 4096;

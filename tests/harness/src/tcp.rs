@@ -333,6 +333,39 @@ impl TcpConn {
         }
     }
 
+    /// Waits (at most the patience) for exactly `n` bytes, whatever they hold
+    /// (`\n` included): for a binary reply, or one of a known length. `Err`
+    /// holds what came before the deadline ([`Reply::NoResponse`]) or the
+    /// close ([`Reply::Closed`]).
+    pub fn read_exact(&mut self, n: usize) -> Result<Vec<u8>, Reply> {
+        let deadline = Instant::now() + self.patience;
+        while self.buffer.len() < n {
+            match self.read_some(deadline) {
+                Some(true) => {}
+                Some(false) => return Err(Reply::Closed(self.take_partial())),
+                None => return Err(Reply::NoResponse(self.take_partial())),
+            }
+        }
+        let bytes: Vec<u8> = self.buffer.drain(..n).collect();
+        self.transcript.push(("got", bytes.clone()));
+        Ok(bytes)
+    }
+
+    /// Fails the test unless the next bytes are exactly `expected`; `why`
+    /// says why they are due, in the report's headline.
+    #[track_caller]
+    pub fn expect_bytes(&mut self, expected: &[u8], why: &str) {
+        let what = format!("{} bytes ({why})", expected.len());
+        match self.read_exact(expected.len()) {
+            Ok(got) if got == expected => {}
+            Ok(got) => self
+                .failure(format!("wrong reply: {why}"))
+                .got_vs_expected(&got, expected)
+                .raise(),
+            Err(reply) => self.silence(reply, &what).raise(),
+        }
+    }
+
     /// A failure report with this connection's transcript (the last dozen
     /// exchanges) and the server's context.
     pub fn failure(&self, headline: impl Into<String>) -> Failure {
@@ -361,6 +394,22 @@ fn shown_bytes(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `read_exact` takes bytes whatever they are, newlines included, and
+    /// says what came before a close.
+    #[test]
+    fn exact_bytes_then_the_rest_before_a_close() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let peer = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.write_all(b"ab\ncd").unwrap();
+        });
+        let mut conn = TcpConn::connect(addr, Context::default());
+        assert_eq!(conn.read_exact(3), Ok(b"ab\n".to_vec()));
+        peer.join().unwrap();
+        assert_eq!(conn.read_exact(5), Err(Reply::Closed(b"cd".to_vec())));
+    }
 
     /// The commands a by-hand line may start with: the shell's `printf`, and
     /// the tools the exercise READMEs tell a student to install (`nc` is

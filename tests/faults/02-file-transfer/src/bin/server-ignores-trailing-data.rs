@@ -5,6 +5,25 @@
 //! replaces: file-server
 //! rejected-by: step6_trailing_data_is_refused
 
+use std::io::BufReader;
+use std::net::TcpStream;
+use std::path::Path;
+
+use file_transfer::server::{copy_body, read_header, save, Refusal};
+use file_transfer::CHUNK;
+use tempfile::NamedTempFile;
+
 fn main() -> std::process::ExitCode {
-    file_transfer_faults::run(file_transfer_faults::Mistake::IgnoresTrailingData)
+    file_transfer_faults::run_server(receive)
+}
+
+/// The reference's `receive`, but with no check that EOF follows the body.
+fn receive(stream: &TcpStream, dir: &Path) -> Result<(String, u64), Refusal> {
+    let mut reader = BufReader::with_capacity(CHUNK, stream);
+    let (name, size) = read_header(&mut reader)?;
+    let mut temp = NamedTempFile::with_prefix_in(".upload-", dir).map_err(Refusal::Disk)?;
+    copy_body(&mut reader, temp.as_file_mut(), size)?;
+    // The mistake: no `expect_eof`, so bytes past `size` go unnoticed.
+    save(temp, &dir.join(&name))?;
+    Ok((name, size))
 }
