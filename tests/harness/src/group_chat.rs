@@ -10,7 +10,7 @@
 //! - [`kill`]: SIGKILL, for "a peer that crashes".
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use socket2::{Domain, Socket, Type};
 
+use crate::accept;
 use crate::report::{escape, Context, Failure};
 use crate::{Process, Program, Server, PATIENCE};
 
@@ -352,23 +353,31 @@ fn shown(bytes: &[u8]) -> String {
 pub struct Listener {
     addr: SocketAddr,
     accepted: Receiver<TcpStream>,
+    stop: accept::Stop,
 }
 
 impl Listener {
     /// Listens on a free loopback port; connections are accepted by a
-    /// thread of its own and handed over by [`Listener::accept`].
+    /// thread of its own and handed over by [`Listener::accept`]. The thread
+    /// ends when the listener is dropped (the harness's one way to stop an
+    /// accept loop, [`accept`]).
     pub fn bind() -> Listener {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a harness peer");
-        let addr = listener.local_addr().unwrap();
+        let listener = accept::Listener::bind("a harness peer");
+        let addr = listener.addr();
+        let stop = listener.stopper();
         let (give, accepted) = mpsc::channel();
         thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
+            for stream in listener.incoming() {
                 if give.send(stream).is_err() {
                     return; // the test is over
                 }
             }
         });
-        Listener { addr, accepted }
+        Listener {
+            addr,
+            accepted,
+            stop,
+        }
     }
 
     /// Its address.
@@ -389,6 +398,12 @@ impl Listener {
             .context(&context)
             .raise(),
         }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop.stop();
     }
 }
 

@@ -425,8 +425,12 @@ impl Process {
                 )),
                 Next::Nothing => {
                     if let Ok(Some(status)) = self.child.try_wait() {
-                        // it exited: take whatever it printed just before
-                        if let Next::Line(line) = self.stdout.next(Duration::from_millis(200)) {
+                        // It exited: take whatever it printed just before. The
+                        // reader thread may not have reached it yet (under load it
+                        // can lag well behind), so wait for the pipe to close, not
+                        // for a fixed while; a child it left holding the pipe open
+                        // bounds this at 2 s.
+                        if let Next::Line(line) = self.stdout.next(Duration::from_secs(2)) {
                             let text = String::from_utf8_lossy(&line);
                             return text.trim_end_matches(['\n', '\r']).to_string();
                         }
