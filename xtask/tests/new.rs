@@ -76,11 +76,11 @@ fn read(kit: &Path, path: &str) -> String {
 #[test]
 fn new_writes_an_exercise_that_builds_and_refuses_what_it_must() {
     let kit = kit_copy();
-    let output = new(&kit, &["07-echo", "--bins", "echo-server,echo-client"]);
+    let output = new(&kit, &["10-echo", "--bins", "echo-server,echo-client"]);
     assert!(output.status.success(), "{}", text(&output));
-    assert!(text(&output).contains("cargo xtask verify --exercise 07-echo"));
+    assert!(text(&output).contains("cargo xtask verify --exercise 10-echo"));
 
-    let stub = read(&kit, "exercises/07-echo/Cargo.toml");
+    let stub = read(&kit, "exercises/10-echo/Cargo.toml");
     for wanted in [
         "name = \"echo\"",
         "[lints]\nworkspace = true",
@@ -93,14 +93,14 @@ fn new_writes_an_exercise_that_builds_and_refuses_what_it_must() {
             "stub manifest lacks {wanted:?}:\n{stub}"
         );
     }
-    let lib = read(&kit, "exercises/07-echo/src/lib.rs");
+    let lib = read(&kit, "exercises/10-echo/src/lib.rs");
     assert!(lib.contains("pub struct ServerArgs") && lib.contains("pub struct ClientArgs"));
-    assert!(lib.contains("default_value_t = 9007"));
-    let server = read(&kit, "exercises/07-echo/src/bin/echo-server.rs");
+    assert!(lib.contains("default_value_t = 9010"));
+    let server = read(&kit, "exercises/10-echo/src/bin/echo-server.rs");
     assert!(server.contains("todo!(") && server.contains("README step 1: "));
     assert!(server.contains("use echo::ServerArgs;"));
 
-    let readme = read(&kit, "exercises/07-echo/README.md");
+    let readme = read(&kit, "exercises/10-echo/README.md");
     for wanted in [
         "\nConcepts: ",
         "\n## Step 1: ",
@@ -109,26 +109,26 @@ fn new_writes_an_exercise_that_builds_and_refuses_what_it_must() {
     ] {
         assert!(readme.contains(wanted), "README lacks {wanted:?}");
     }
-    let solution = read(&kit, "solutions/07-echo/Cargo.toml");
+    let solution = read(&kit, "solutions/10-echo/Cargo.toml");
     assert!(solution.contains("name = \"echo-solution\"") && solution.contains("[[test]]"));
-    assert!(read(&kit, "solutions/07-echo/src/lib.rs")
+    assert!(read(&kit, "solutions/10-echo/src/lib.rs")
         .contains("pub use echo::{ClientArgs, ServerArgs};"));
     let tests = read(&kit, "tests/echo.rs");
     assert!(tests.contains("fn step1_echo_server_answers_a_line()"));
     assert!(tests.contains("fn step1_echo_client_fails_without_a_server()"));
-    let faults = read(&kit, "tests/faults/07-echo/Cargo.toml");
+    let faults = read(&kit, "tests/faults/10-echo/Cargo.toml");
     assert!(faults.contains(
         "echo-server = { fixtures = [\"exits-at-once\", \"never-listens\", \"silent-server\"], \
          rejected-by = \"step1_echo_server_answers_a_line\" }"
     ));
-    assert!(faults.contains("echo-solution = { path = \"../../../solutions/07-echo\" }"));
+    assert!(faults.contains("echo-solution = { path = \"../../../solutions/10-echo\" }"));
     let table = read(&kit, "README.md");
     let row = table
         .lines()
-        .position(|l| l.starts_with("| [07 echo](exercises/07-echo/README.md) | `echo` |"))
-        .expect("a row for 07 in the README's table");
-    assert!(table.lines().nth(row - 1).unwrap().starts_with("| [06 "));
-    assert!(read(&kit, "grading.toml").contains("# [07-echo]"));
+        .position(|l| l.starts_with("| [10 echo](exercises/10-echo/README.md) | `echo` |"))
+        .expect("a row for 10 in the README's table");
+    assert!(table.lines().nth(row - 1).unwrap().starts_with("| [09 "));
+    assert!(read(&kit, "grading.toml").contains("# [10-echo]"));
 
     // The generated crates build, their tests too, and are fmt-clean.
     let target = root().join("target/xtask-new-tests");
@@ -160,14 +160,14 @@ fn new_writes_an_exercise_that_builds_and_refuses_what_it_must() {
 
     // What it refuses, saying why.
     for (args, why) in [
-        (&["07-echo", "--bins", "x-server"][..], "exists already"),
+        (&["10-echo", "--bins", "x-server"][..], "exists already"),
         (
             &["08-echo", "--bins", "x-server"][..],
             "is crate echo already",
         ),
         (
-            &["07-other", "--bins", "x-server"][..],
-            "has the number 07 already",
+            &["10-other", "--bins", "x-server"][..],
+            "has the number 10 already",
         ),
         (
             &["08-ping", "--bins", "latency-server"][..],
