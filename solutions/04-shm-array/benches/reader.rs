@@ -26,6 +26,9 @@ const RUNS: usize = 15;
 /// The rounds stop after this, whatever the machine.
 const BUDGET: Duration = Duration::from_secs(30);
 
+/// One figure: its name, and what runs it once and says how many seconds it took.
+type Figure<'a> = (&'static str, Box<dyn FnMut() -> f64 + 'a>);
+
 fn main() {
     // run.sh names the block, so that it can remove it if this is killed.
     let name = std::env::var("IPC_KIT_BENCH_NAME")
@@ -63,7 +66,7 @@ fn main() {
     };
 
     let (name, run, check) = (name.as_str(), &run, &check);
-    let mut figures: Vec<(&str, Box<dyn FnMut() -> f64 + '_>)> = vec![
+    let mut figures: Vec<Figure> = vec![
         (
             "shm-reader, spawn to exit",
             Box::new(|| {
