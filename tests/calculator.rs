@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use harness::calc::{self, CalcPeer};
 use harness::{
-    escape, program, step, Client, Failure, RefusedTcpPort, Reply, Run, Server, TcpConn,
+    escape, join, program, spawn_in_step, step, Client, Failure, RefusedTcpPort, Reply, Run,
+    ScriptedServer, Server, TcpConn,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -144,7 +145,7 @@ fn step1_pipelined_10000_lines_are_answered_in_order() {
     // neither side waits on a full socket buffer; both have deadlines.
     let mut writer = conn.stream().try_clone().expect("clone the socket");
     let bulk: String = (1..LINES).map(|i| line(i) + "\n").collect();
-    let sender = thread::spawn(move || {
+    let sender = spawn_in_step(move || {
         for chunk in bulk.as_bytes().chunks(8 * 1024) {
             writer.write_all(chunk)?;
         }
@@ -171,7 +172,7 @@ fn step1_pipelined_10000_lines_are_answered_in_order() {
                 .raise(),
         }
     }
-    match sender.join().expect("the writer thread") {
+    match join(sender) {
         Ok(()) => {}
         Err(err) => conn
             .failure(format!(
@@ -676,6 +677,30 @@ fn step5_256_nested_levels_evaluate_257_do_not() {
 }
 
 #[test]
+fn step5_depth_is_how_deep_not_how_many() {
+    step(
+        5,
+        "the depth is how deeply a point is nested: 300 `(1)`, `-1` or `2^1` side by side are each one level deep",
+    );
+    let server = start();
+    let mut conn = connect(&server);
+    let side_by_side = |term: &str| vec![term; 300].join("+");
+    for (line, answer) in [
+        (side_by_side("(1)"), "300"),
+        (side_by_side("-1"), "-300"),
+        (side_by_side("2^1"), "600"),
+    ] {
+        conn.send_line(&line);
+        expect_reply(
+            &mut conn,
+            answer,
+            "300 terms side by side, none inside another: a depth that is incremented on the way \
+             in but not decremented on the way out counts them all, and refuses the 257th",
+        );
+    }
+}
+
+#[test]
 fn step5_hostile_lines_get_an_error_and_the_server_lives() {
     step(
         5,
@@ -920,6 +945,34 @@ fn step7_client_exits_1_when_the_server_closes_the_connection() {
     let run = calc_client(peer.addr(), "1 + 1\n2 + 2\n3 + 3\n");
     run.expect_code(1, "the server closed the connection after one answer");
     expect_stdout(&run, "2\n", "the one answer that came");
+    if !run.stderr().lines().any(|l| l.starts_with("error: ")) {
+        run.failure("expected a line `error: …` on stderr").raise();
+    }
+}
+
+#[test]
+fn step7_client_exits_1_when_the_server_closes_mid_answer() {
+    step(
+        7,
+        "the server hangs up half-way through an answer line: that is no answer; exit 1 with `error: …` on stderr",
+    );
+    let server = ScriptedServer::start(|conn| {
+        conn.expect_line("1 + 1");
+        conn.send(b"2"); // no `\n`: the connection closes in the middle of the answer
+    });
+    let run = calc_client(server.addr(), "1 + 1\n");
+    server.finish(&run);
+    run.expect_code(
+        1,
+        "the server closed the connection before the end of its answer line: the session is broken, \
+         even though stdin has ended too",
+    );
+    expect_stdout(
+        &run,
+        "",
+        "an answer is a whole line: bytes cut off by the close without their `\\n` are not one (check \
+         that the line read ends with `\\n`, not only that the read returned something)",
+    );
     if !run.stderr().lines().any(|l| l.starts_with("error: ")) {
         run.failure("expected a line `error: …` on stderr").raise();
     }

@@ -13,10 +13,10 @@ use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use harness::chat::{reset, SilentClient};
+use harness::chat::{clients_that_fit, reset, Crowd, SilentClient};
 use harness::predicates::prelude::*;
 use harness::{
-    join, program, spawn_in_step, step, Client, Failure, RefusedTcpPort, Reply, Run,
+    census, join, program, spawn_in_step, step, Client, Failure, RefusedTcpPort, Reply, Run,
     ScriptedServer, Server, TcpConn,
 };
 
@@ -1072,4 +1072,172 @@ fn step5_client_fails_without_a_server() {
         .run();
     run.expect_code(1, "the connection was refused");
     run.assert().stderr(predicate::str::starts_with("error: "));
+}
+
+// ---------------------------------------------------------------- step 6
+
+/// The most threads the server may run, for any number of clients: enough for
+/// a runtime's worker per core and a few helpers, far fewer than one per
+/// client. Counted over all its processes.
+fn thread_ceiling() -> u64 {
+    let cores = thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    32.max(2 * cores + 8)
+}
+
+/// Fails the test if the server's family runs more threads than
+/// [`thread_ceiling`] with `connected` clients.
+#[track_caller]
+fn expect_few_threads(server: &mut Server, crowd: &Crowd, connected: usize, ceiling: u64) {
+    let counted = census(server.process());
+    if counted.threads > ceiling {
+        crowd.fail(format!(
+            "with {connected} clients connected the server runs {}: at most {ceiling} \
+             (max(32, 2 × cores + 8)) may run, however many clients come. A thread per client \
+             costs a stack and a kernel task each, and 2,000 clients would make 2,000 threads \
+             or more; step 6 serves every client from a task instead, on a runtime with a \
+             thread per core",
+            counted.threads_shown()
+        ));
+    }
+}
+
+#[test]
+fn step6_two_thousand_clients_on_a_handful_of_threads() {
+    step(
+        6,
+        "2,000 clients at once in 20 rooms: messages reach every member within 2 s, on at \
+         most max(32, 2 × cores + 8) threads and 64 KiB per client",
+    );
+    const ROOMS: usize = 20;
+    let (clients, fewer) = clients_that_fit(2000);
+    if let Some(why) = &fewer {
+        eprintln!("note: {why}");
+    }
+    let ceiling = thread_ceiling();
+    let mut server = start_server();
+    let before = census(server.process());
+    let mut crowd = Crowd::new(&server);
+
+    // At most `WINDOW` clients wait for their `OK` at a time, so that the
+    // queue of connections not yet accepted stays short (a connection that
+    // finds it full waits a second for the kernel to retry).
+    const WINDOW: usize = 64;
+    // Until the message, each wait has its own deadline: on a loaded
+    // machine, 2,000 joins take a while, and that is not what is measured.
+    let patience = || Instant::now() + harness::PATIENCE;
+    let expect_joined = |crowd: &mut Crowd, i: usize| {
+        let ok = format!("OK joined r{}", i % ROOMS);
+        let got = crowd.next_line(
+            i,
+            patience(),
+            &format!(
+                "`{ok}` (a server that blocks inside a task stops answering once each of its \
+                 worker threads is held by one client)"
+            ),
+        );
+        if got != ok {
+            crowd.fail(format!(
+                "wrong reply to `/join r{}` for {}: got `{got}`, expected `{ok}`",
+                i % ROOMS,
+                crowd.name(i)
+            ));
+        }
+    };
+    for i in 0..clients {
+        crowd.connect(&[&format!("/join r{}", i % ROOMS)]);
+        if i >= WINDOW {
+            expect_joined(&mut crowd, i - WINDOW);
+        }
+        // Counted as they come, so that a thread per client fails at once,
+        // and with a count that says so.
+        if (i + 1) % 100 == 0 {
+            expect_few_threads(&mut server, &crowd, i + 1, ceiling);
+        }
+    }
+    // Once every member has its `OK`, every `JOIN` is queued (with the `OK`
+    // of the one who joined), and the answer to a `/rooms` sent now comes
+    // after them.
+    for i in clients.saturating_sub(WINDOW)..clients {
+        expect_joined(&mut crowd, i);
+    }
+    let mut names: Vec<usize> = (0..ROOMS).collect();
+    names.sort_by_key(|room| format!("r{room}"));
+    let rooms: String = names
+        .into_iter()
+        .map(|room| {
+            let members = (room..clients).step_by(ROOMS).count();
+            format!(" r{room}:{members}")
+        })
+        .collect();
+    let rooms = format!("ROOMS{rooms}");
+    for i in 0..clients {
+        crowd.send(i, &["/rooms"]);
+    }
+    // Each pair of members of a room makes one `JOIN`, to the one who was
+    // there first: m × (m − 1) / 2 in a room of m.
+    let mut joins = [0; ROOMS];
+    for i in 0..clients {
+        let room = i % ROOMS;
+        loop {
+            let got = crowd.next_line(i, patience(), &format!("`JOIN r{room} …` or `{rooms}`"));
+            if got == rooms {
+                break;
+            }
+            if !got.starts_with(&format!("JOIN r{room} ")) {
+                crowd.fail(format!(
+                    "wrong line for {}: got `{got}`, expected `JOIN r{room} …` (members who \
+                     joined after it) or the answer to its `/rooms`, `{rooms}`",
+                    crowd.name(i)
+                ));
+            }
+            joins[room] += 1;
+        }
+    }
+    for (room, &got) in joins.iter().enumerate() {
+        let members = (room..clients).step_by(ROOMS).count();
+        let due = members * (members - 1) / 2;
+        if got != due {
+            crowd.fail(format!(
+                "room r{room} of {members} members got {got} `JOIN` lines in all, expected \
+                 {due}: one for each pair of members, to the one who was there first"
+            ));
+        }
+    }
+    expect_few_threads(&mut server, &crowd, clients, ceiling);
+    let after = census(server.process());
+    let grown = after.rss_kib.saturating_sub(before.rss_kib);
+    let allowed = 64 * clients as u64;
+    if grown > allowed {
+        crowd.fail(format!(
+            "the server's resident memory grew by {} KiB with {clients} clients connected \
+             ({} KiB each): at most 64 KiB per client. A client that says nothing needs a \
+             socket, a small read buffer and an empty queue, not a thread's stack or a \
+             preallocated MiB",
+            grown,
+            grown / clients as u64
+        ));
+    }
+    // One message in each room, from its first member: every other member
+    // gets it within 2 s.
+    let start = Instant::now();
+    for room in 0..ROOMS.min(clients) {
+        crowd.send(room, &[&format!("hello {room}")]);
+    }
+    let deadline = start + Duration::from_secs(2);
+    for i in ROOMS..clients {
+        let room = i % ROOMS;
+        let msg = format!("MSG r{room} {} hello {room}", crowd.name(room));
+        let got = crowd.next_line(
+            i,
+            deadline,
+            &format!("`{msg}` within 2 s of its sending, with {clients} clients connected"),
+        );
+        if got != msg {
+            crowd.fail(format!(
+                "wrong line for {}: got `{got}`, expected `{msg}`",
+                crowd.name(i)
+            ));
+        }
+    }
+    expect_few_threads(&mut server, &crowd, clients, ceiling);
 }

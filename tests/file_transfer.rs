@@ -686,16 +686,36 @@ fn step6_trailing_data_is_refused() {
     );
     let sandbox = Sandbox::new();
     let server = start_server(&sandbox);
-    let mut conn = TcpConn::to(&server, NC);
-    conn.send(&[header(b"short.bin", 5), b"hello, and more".to_vec()].concat());
-    conn.shutdown_write();
-    conn.expect_line("ERR trailing data");
-    let (after, emptied) =
-        wait_for_tree(&sandbox.files(), Duration::from_secs(2), |t| t.is_empty());
-    if !emptied {
-        conn.failure("after `ERR trailing data`, the directory still holds a file")
-            .with("holds", listing(&after))
-            .raise();
+    // All in one write; then the body in two parts, the second carrying two
+    // extra bytes: the count of what is left must shrink with each read (a
+    // server that lets each read take up to `size` takes them into the file).
+    for parts in [
+        vec![[header(b"short.bin", 5), b"hello, and more".to_vec()].concat()],
+        vec![
+            [header(b"split.bin", 10), b"hell".to_vec()].concat(),
+            b"o, you!!".to_vec(),
+        ],
+    ] {
+        let mut conn = TcpConn::to(&server, NC);
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                thread::sleep(Duration::from_millis(200)); // injected delay: the server reads the first part alone
+            }
+            conn.send(part);
+        }
+        conn.shutdown_write();
+        conn.expect_line_why(
+            "ERR trailing data",
+            "more bytes came than the size line announced; when the body arrives in several \
+             reads, copy at most `size - received` of each, never `size`",
+        );
+        let (after, emptied) =
+            wait_for_tree(&sandbox.files(), Duration::from_secs(2), |t| t.is_empty());
+        if !emptied {
+            conn.failure("after `ERR trailing data`, the directory still holds a file")
+                .with("holds", listing(&after))
+                .raise();
+        }
     }
 }
 

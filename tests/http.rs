@@ -369,6 +369,74 @@ fn step5_a_16_kib_header_gets_431() {
     server.expect_alive("a 16 KiB header");
 }
 
+/// A `GET /` whose head is exactly `len` bytes, the blank line included.
+fn head_of(len: usize) -> Vec<u8> {
+    let frame = "GET / HTTP/1.1\r\nX-Pad: \r\n\r\n".len();
+    format!(
+        "GET / HTTP/1.1\r\nX-Pad: {}\r\n\r\n",
+        "p".repeat(len - frame)
+    )
+    .into_bytes()
+}
+
+#[test]
+fn step5_a_head_of_exactly_8192_bytes_is_served_and_8193_gets_431() {
+    step(
+        5,
+        "a head is at most 8192 bytes, the blank line included: 8192 is served, 8193 gets 431",
+    );
+    let server = start();
+    for (len, status_line, title) in [
+        (8192, "HTTP/1.1 200 OK", "Home"),
+        (
+            8193,
+            "HTTP/1.1 431 Request Header Fields Too Large",
+            "431 Request Header Fields Too Large",
+        ),
+    ] {
+        let request = head_of(len);
+        let repro = format!(
+            "curl -v -H \"X-Pad: $(head -c {} /dev/zero | tr '\\0' p)\" http://{}/    # not the same bytes: curl adds headers",
+            len - 40,
+            server.addr()
+        );
+        let mut conn = HttpConn::open_with_repro(&server, &request, &repro);
+        conn.hint(&format!(
+            "the head is {len} bytes from `GET` to the end of its blank line `\\r\\n\\r\\n`: count \
+             the blank line in, and compare with `>` 8192 (not `>=`), wherever the reads happen to end"
+        ));
+        conn.send(&request);
+        expect_page(&conn.response(), status_line, title);
+    }
+}
+
+#[test]
+fn step5_a_16_kib_header_in_uneven_pieces_gets_431() {
+    step(5, "a head longer than 8 KiB gets 431, however the reads fall: here 100 bytes, a pause, then the rest");
+    let server = start();
+    let big = "b".repeat(16 * 1024);
+    let request = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {big}\r\n\r\n");
+    let (first, rest) = request.as_bytes().split_at(100);
+    let repro = format!(
+        "(head -c 100 big-request; sleep 0.2; tail -c +101 big-request) | nc {} {}    # big-request: a 16 KiB header",
+        server.addr().ip(),
+        server.addr().port()
+    );
+    let mut conn = HttpConn::open_with_repro(&server, request.as_bytes(), &repro);
+    conn.hint(
+        "after the pause the reads no longer end at a multiple of your buffer: the limit must be \
+         `more than 8192 bytes held`, not `exactly 8192`",
+    );
+    conn.send(first);
+    conn.expect_no_answer_during(Duration::from_millis(200)); // injected delay: the pause that shifts every later read
+    conn.send(rest);
+    expect_page(
+        &conn.response(),
+        "HTTP/1.1 431 Request Header Fields Too Large",
+        "431 Request Header Fields Too Large",
+    );
+}
+
 // ---------------------------------------------------------------- step 6
 
 #[test]
@@ -417,6 +485,21 @@ fn step6_a_silent_client_does_not_hold_up_50_others() {
             .failure("the silent client got an answer, though it never sent a request")
             .raise(),
     }
+}
+
+#[test]
+fn step6_a_client_that_stays_connected_after_its_response_is_let_go() {
+    step(6, "one request, its response, then the server closes the connection: a client that stays connected does not keep its thread");
+    let server = start();
+    let repro = format!(
+        "nc {} {}    # type `GET / HTTP/1.1`, Enter twice, then keep typing: the server must hang up",
+        server.addr().ip(),
+        server.addr().port()
+    );
+    let mut conn = HttpConn::open_with_repro(&server, &get("/"), &repro);
+    conn.send(&get("/"));
+    let response = conn.response_then_let_go_within(Duration::from_secs(1));
+    expect_page(&response, "HTTP/1.1 200 OK", "Home");
 }
 
 // ---------------------------------------------------------------- step 7

@@ -10,8 +10,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use harness::shm::{
-    interrupt, shm_mean, wait_for_block, ShmBlock, ShmName, SHM_DONE, SHM_HEADER, SHM_MAGIC,
-    SHM_READY, SHM_VERSION, SHM_WRITING,
+    cpu_seconds, interrupt, shm_mean, wait_for_block, ShmBlock, ShmName, SHM_DONE, SHM_HEADER,
+    SHM_MAGIC, SHM_READY, SHM_VERSION, SHM_WRITING,
 };
 use harness::{program, step, Client, Failure, Process, Run, PATIENCE};
 
@@ -274,8 +274,8 @@ fn step1_writer_refuses_an_existing_block() {
         1,
         "the block already existed: someone else's, or a leftover of a crash",
     );
-    if !run.stderr().contains("error:") || !run.stderr().contains(name.as_str()) {
-        run.failure("the error does not name the block to remove")
+    if !run.stderr().contains("error:") || !run.stderr().contains(&name.path()) {
+        run.failure("the error does not name the file to remove")
             .with(
                 "expected",
                 format!("a line `error: …` on stderr naming {}", name.path()),
@@ -409,6 +409,43 @@ fn step2_same_seed_same_values() {
             }
         }
         seen.push((values, line));
+    }
+}
+
+#[test]
+fn step2_without_a_seed_each_run_differs() {
+    step(
+        2,
+        "without --seed, the generator is seeded from the clock: two runs write different values",
+    );
+    let mut first: Option<(Vec<f64>, String)> = None;
+    for run in 0..2 {
+        let name = ShmName::unique(&format!("step2-noseed-{run}"));
+        let mut writer = writer(&name, &["--len", "1000"]);
+        let block = published(&mut writer, &name);
+        let values = block.values(1000).to_vec();
+        let line = mean_line(&mut writer, &name);
+        block.set_state(SHM_DONE);
+        expect_code(&mut writer, &name, 0, "the harness marked the block done");
+        match &first {
+            None => first = Some((values, line)),
+            Some((earlier, earlier_line)) if *earlier == values => failure(
+                &writer,
+                &name,
+                "two runs without --seed wrote the same 1000 values",
+            )
+            .with(
+                "first run",
+                format!("value 0 = {}, {earlier_line}", earlier[0]),
+            )
+            .with("second run", format!("value 0 = {}, {line}", values[0]))
+            .with(
+                "hint",
+                "with no --seed, take the seed from the clock (SystemTime::now()), not a constant",
+            )
+            .raise(),
+            Some(_) => {}
+        }
     }
 }
 
@@ -615,19 +652,33 @@ fn step3_reader_refuses_a_len_larger_than_the_block() {
         3,
         "check that 64 + 8 × len fits the block (checked arithmetic) before reading",
     );
-    for (tag, len, what) in [
+    for (tag, len, values, what) in [
         (
             "one-more",
             101u64,
+            100,
             "len 101 in a block of 64 + 8 × 100 bytes",
         ),
-        ("wraps", 1 << 61, "len 2^61 (8 × len wraps to 0 in a u64)"),
-        ("max", u64::MAX, "len u64::MAX"),
+        (
+            "wraps",
+            1 << 61,
+            100,
+            "len 2^61 (8 × len wraps to 0 in a u64)",
+        ),
+        ("max", u64::MAX, 100, "len u64::MAX"),
+        // Sized (it holds the whole header) and published: refuse it, do not
+        // wait for it to grow.
+        (
+            "header-only",
+            1,
+            0,
+            "len 1 in a block of only the 64-byte header",
+        ),
     ] {
         let name = ShmName::unique(&format!("step3-len-{tag}"));
-        let mut block = ShmBlock::create(&name, SHM_HEADER + 8 * 100);
+        let mut block = ShmBlock::create(&name, SHM_HEADER + 8 * values);
         block.write_header(&SHM_MAGIC, SHM_VERSION, len);
-        block.values_mut(100).fill(0.25);
+        block.values_mut(values).fill(0.25);
         block.set_state(SHM_READY);
         expect_refused(&name, &block, what);
     }
@@ -716,6 +767,38 @@ fn step5_writer_unlinks_after_the_reader_is_done() {
         &name,
         "the writer exited after the block was marked done",
     );
+}
+
+#[test]
+fn step5_the_writer_waits_without_burning_a_core() {
+    step(
+        5,
+        "wait without burning a core: sleep between looks at the state, never spin on it",
+    );
+    let name = ShmName::unique("step5-idle");
+    let mut writer = writer(&name, &["--len", "1000", "--timeout-ms", "3000"]);
+    let block = published(&mut writer, &name);
+    let before = cpu_seconds(&writer);
+    thread::sleep(Duration::from_secs(1)); // injected delay: one second of the writer's wait, to measure
+    let after = cpu_seconds(&writer);
+    block.set_state(SHM_DONE);
+    expect_code(&mut writer, &name, 0, "the harness marked the block done");
+    if let (Some(before), Some(after)) = (before, after) {
+        // A sleeping waiter uses a few milliseconds; a spinning one all the
+        // CPU it gets, a good share of a second even on a busy machine.
+        if after - before > 0.1 {
+            failure(
+                &writer,
+                &name,
+                format!(
+                    "while it waited one second for a reader, the writer used {:.2} s of CPU",
+                    after - before
+                ),
+            )
+            .with("expected", "under 0.1 s: a waiter sleeps (a futex wait, or thread::sleep of a few ms) between looks at the state")
+            .raise();
+        }
+    }
 }
 
 #[test]

@@ -13,6 +13,12 @@
 //!   overflows). Every other client reads and records each delivery's
 //!   latency. Prints one line: deliveries, seconds, deliveries/s, p50, p99.
 //!
+//! - `fanout idle ADDR CLIENTS PID`: connects CLIENTS clients that each send
+//!   `/rooms` and wait for the answer (at most 64 waiting at a time), then
+//!   says nothing more: idle users. Prints how long connecting took, and the
+//!   threads and resident memory of the server (PID, and its children) before
+//!   and with them all connected, from `/proc`.
+//!
 //! Every wait is bounded: the load gives up after 120 s.
 
 use std::io::{BufRead, BufReader, Write};
@@ -34,8 +40,16 @@ fn main() {
             args[4].parse().unwrap(),
             args[5].parse().unwrap(),
         ),
+        Some("idle") if args.len() == 5 => idle(
+            &args[2],
+            args[3].parse().unwrap(),
+            args[4].parse().unwrap(),
+        ),
         _ => {
-            eprintln!("usage: fanout baseline | fanout load ADDR CLIENTS MESSAGES WINDOW");
+            eprintln!(
+                "usage: fanout baseline | fanout load ADDR CLIENTS MESSAGES WINDOW \
+                 | fanout idle ADDR CLIENTS PID"
+            );
             std::process::exit(2);
         }
     }
@@ -236,4 +250,63 @@ fn receive(
         }
     }
     latencies_us
+}
+
+/// Threads and resident memory (KiB) of `pid` and its descendants, from
+/// `/proc/PID/status` (`Threads:`, `VmRSS:`) and `/proc/PID/task/*/children`.
+fn census(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let (mut threads, mut rss) = (field("Threads:"), field("VmRSS:"));
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten();
+    for task in tasks.flatten() {
+        let children = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+            let (t, r) = census(child);
+            threads += t;
+            rss += r;
+        }
+    }
+    (threads, rss)
+}
+
+fn idle(addr: &str, clients: usize, pid: u32) {
+    const WINDOW: usize = 64;
+    let (threads_before, rss_before) = census(pid);
+    let started = Instant::now();
+    let mut readers: Vec<BufReader<TcpStream>> = Vec::with_capacity(clients);
+    let wait_for_rooms = |reader: &mut BufReader<TcpStream>| {
+        let mut line = String::new();
+        // `ROOMS …` from a chat server, `OK rooms` from the naive one.
+        while !line.starts_with("ROOMS") && !line.starts_with("OK") {
+            line.clear();
+            assert!(reader.read_line(&mut line).expect("an answer to /rooms") > 0, "server closed");
+        }
+    };
+    for i in 0..clients {
+        let stream = TcpStream::connect(addr).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        (&stream).write_all(b"/rooms\n").unwrap();
+        readers.push(BufReader::new(stream));
+        if i >= WINDOW {
+            wait_for_rooms(&mut readers[i - WINDOW]);
+        }
+    }
+    for reader in &mut readers[clients.saturating_sub(WINDOW)..] {
+        wait_for_rooms(reader);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let (threads, rss) = census(pid);
+    println!(
+        "clients={clients} connect_s={seconds:.3} per_client_us={:.0} threads_before={threads_before} \
+         threads={threads} rss_before_kib={rss_before} rss_kib={rss} per_client_kib={:.1}",
+        seconds * 1e6 / clients as f64,
+        rss.saturating_sub(rss_before) as f64 / clients as f64
+    );
 }

@@ -9,6 +9,7 @@
 //! - `watch`, `hint`: for the student: rerun on save with a step checklist,
 //!   and the README's hint for the step they are stuck on.
 //! - `new`: the skeleton of a new exercise, every folder verify looks for.
+//! - `mutants`: cargo-mutants on a reference solution (docs/mutants/).
 //!
 //! Exercises are discovered from the folders: `exercises/NN-name/` (the stub
 //! crate and its README), `solutions/NN-name/`, `tests/faults/NN-name/`. Adding
@@ -19,6 +20,7 @@ mod grade;
 mod hint;
 mod kit;
 mod list;
+mod mutants;
 mod new;
 mod points;
 mod verify;
@@ -35,7 +37,8 @@ tasks:
   list                          the exercises, their concepts, and how many tests pass now
   watch [EXERCISE]              rerun on every save: the steps to do and the first failure
   hint EXERCISE [STEP]          the README's hint for STEP, or for the first failing step
-  new NN-name --bins a,b        the skeleton of a new exercise (cargo xtask new --help)";
+  new NN-name --bins a,b        the skeleton of a new exercise (cargo xtask new --help)
+  mutants [EXERCISE] [-- ARGS]  cargo-mutants on a reference solution, with its exercise's tests";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Some("list") => list::run(),
         Some("watch") => watch::run(&args[1..]),
         Some("hint") => hint::run(&args[1..]),
+        Some("mutants") => mutants::run(&args[1..]),
         Some("new") => new::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

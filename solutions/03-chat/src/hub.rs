@@ -9,15 +9,21 @@
 //! and a write under the lock would block every other thread too: one silent
 //! client would stall the whole server.
 //!
-//! The queue is a `std::sync::mpsc::sync_channel` of [`QUEUE_LINES`] lines, and
-//! lines are queued with `try_send`, which never waits. A client whose queue
-//! is full has stopped reading for a thousand lines: it is disconnected, and
-//! its room is told it left, rather than buffering for it without bound.
+//! The queue holds at most [`QUEUE_LINES`] lines, and lines are queued with
+//! `try_send`, which never waits. A client whose queue is full has stopped
+//! reading for a thousand lines: it is disconnected, and its room is told it
+//! left, rather than buffering for it without bound.
+//!
+//! The same hub serves both servers: the threaded one (steps 1 to 5) queues
+//! into a `std::sync::mpsc::sync_channel` that a writer *thread* drains, the
+//! tokio one (step 6) into a `tokio::sync::mpsc::channel` that a writer *task*
+//! drains. [`Queue`] is all the hub needs of either. The lock is a plain
+//! `std::sync::Mutex` in both: a critical section here never waits for
+//! anything (no `.await`, no I/O), so a task holds it for microseconds.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::{Shutdown, TcpStream};
-use std::sync::mpsc::{SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 use crate::protocol::{is_valid_name, Command};
 
@@ -32,7 +38,30 @@ pub type Outgoing = Arc<str>;
 /// Identifies a connection while it lasts.
 pub type ClientId = u64;
 
-/// What the connection's thread does after a command.
+/// A client's outgoing queue, as the hub uses it: put a line in without
+/// waiting. Dropping the sending end closes the queue: its writer sends what
+/// is left, then ends.
+pub trait Queue {
+    /// Queues `line` at once; `false` if the queue is full (a closed queue,
+    /// whose writer is gone because the connection broke, counts as queued:
+    /// the client's reader will notice and disconnect it).
+    fn offer(&self, line: Outgoing) -> bool;
+}
+
+impl Queue for mpsc::SyncSender<Outgoing> {
+    fn offer(&self, line: Outgoing) -> bool {
+        !matches!(self.try_send(line), Err(mpsc::TrySendError::Full(_)))
+    }
+}
+
+impl Queue for tokio::sync::mpsc::Sender<Outgoing> {
+    fn offer(&self, line: Outgoing) -> bool {
+        use tokio::sync::mpsc::error::TrySendError;
+        !matches!(self.try_send(line), Err(TrySendError::Full(_)))
+    }
+}
+
+/// What the connection's thread (or task) does after a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
     Continue,
@@ -42,15 +71,13 @@ pub enum Flow {
 
 /// The shared state, behind one lock: simple, and fast enough, since every
 /// critical section only updates maps and queues lines.
-#[derive(Default)]
-pub struct Hub {
-    state: Mutex<State>,
+pub struct Hub<Q> {
+    state: Mutex<State<Q>>,
 }
 
-#[derive(Default)]
-struct State {
+struct State<Q> {
     next_id: ClientId,
-    clients: HashMap<ClientId, Member>,
+    clients: HashMap<ClientId, Member<Q>>,
     /// Room name to members. A `BTreeMap` keeps the rooms sorted by name (in
     /// byte order, as `/rooms` lists them), and a room with no members is
     /// removed, so that `/rooms` lists only active rooms.
@@ -60,27 +87,38 @@ struct State {
     overflowed: Vec<ClientId>,
 }
 
-struct Member {
+struct Member<Q> {
     name: String,
     room: Option<String>,
-    queue: SyncSender<Outgoing>,
+    queue: Q,
     /// To shut the connection down when the client is disconnected for not
     /// reading: that wakes up its writer, blocked in `write`, and its reader.
     stream: TcpStream,
 }
 
-impl Hub {
-    pub fn new() -> Hub {
+impl<Q: Queue> Default for Hub<Q> {
+    fn default() -> Self {
+        let state = State {
+            next_id: 0,
+            clients: HashMap::new(),
+            rooms: BTreeMap::new(),
+            overflowed: Vec::new(),
+        };
+        Hub {
+            state: Mutex::new(state),
+        }
+    }
+}
+
+impl<Q: Queue> Hub<Q> {
+    pub fn new() -> Hub<Q> {
         Hub::default()
     }
 
-    /// Registers a new connection, named `name` until it picks one.
-    pub fn connect(
-        &self,
-        name: String,
-        queue: SyncSender<Outgoing>,
-        stream: TcpStream,
-    ) -> ClientId {
+    /// Registers a new connection, named `name` until it picks one. `stream`
+    /// is a handle on its socket (a duplicate), to shut it down if it has to
+    /// be disconnected.
+    pub fn connect(&self, name: String, queue: Q, stream: TcpStream) -> ClientId {
         let mut state = self.state.lock().unwrap();
         let id = state.next_id;
         state.next_id += 1;
@@ -123,7 +161,7 @@ impl Hub {
     }
 }
 
-impl State {
+impl<Q: Queue> State<Q> {
     fn handle(&mut self, id: ClientId, command: Command) -> Flow {
         match command {
             Command::Empty => {}
@@ -204,9 +242,9 @@ impl State {
         }
     }
 
-    /// Forgets client `id`. Dropping its `SyncSender` closes its queue: the
+    /// Forgets client `id`. Dropping its sender closes its queue: the
     /// writer sends what is left in it, then closes the connection.
-    fn remove(&mut self, id: ClientId) -> Option<Member> {
+    fn remove(&mut self, id: ClientId) -> Option<Member<Q>> {
         self.leave_room(id);
         self.clients.remove(&id)
     }
@@ -217,11 +255,8 @@ impl State {
             return;
         };
         for &member in members {
-            if member != except {
-                let queue = &self.clients[&member].queue;
-                if let Err(TrySendError::Full(_)) = queue.try_send(Arc::clone(&line)) {
-                    self.overflowed.push(member);
-                }
+            if member != except && !self.clients[&member].queue.offer(Arc::clone(&line)) {
+                self.overflowed.push(member);
             }
         }
     }
@@ -231,9 +266,7 @@ impl State {
         let Some(member) = self.clients.get(&id) else {
             return;
         };
-        // `Disconnected` means its writer is gone (the connection broke): its
-        // reader will notice and disconnect it.
-        if let Err(TrySendError::Full(_)) = member.queue.try_send(line) {
+        if !member.queue.offer(line) {
             self.overflowed.push(id);
         }
     }

@@ -8,12 +8,18 @@
 //! - [`hub`]: the server's shared state (clients, names, rooms) behind one lock,
 //!   and the per-client outgoing queue that keeps a silent client from
 //!   stalling the others;
-//! - [`render`]: how the client shows the server's lines to people.
+//! - [`client`] and [`relay`]: the client, its two threads and their loops;
+//! - [`render`]: how the client shows the server's lines to people;
+//! - [`threaded`]: the step-5 server, a thread per client, kept beside the
+//!   tokio reference (`src/bin/chat-server.rs`, step 6) to compare with it.
 
+pub mod client;
 pub mod hub;
 pub mod lines;
 pub mod protocol;
+pub mod relay;
 pub mod render;
+pub mod threaded;
 
 use clap::Parser;
 

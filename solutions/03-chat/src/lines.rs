@@ -10,6 +10,8 @@
 
 use std::io::{self, BufRead, BufReader, Read};
 
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader as AsyncBufReader};
+
 use crate::protocol::MAX_LINE;
 
 /// What came in: a line of text, or one the protocol refuses.
@@ -23,55 +25,109 @@ pub enum Line {
     NotUtf8,
 }
 
-/// Reads [`Line`]s from a byte stream.
+/// Reads [`Line`]s from a byte stream (a blocking one: a thread per client).
 pub struct LineReader<R> {
     input: BufReader<R>,
+    partial: Partial,
 }
 
 impl<R: Read> LineReader<R> {
     pub fn new(input: R) -> LineReader<R> {
         LineReader {
             input: BufReader::new(input),
+            partial: Partial::default(),
         }
     }
 
     /// The next line; `None` at the end of the stream. A last line that has
     /// no `\n` is dropped: its sender vanished mid-message.
     pub fn next_line(&mut self) -> io::Result<Option<Line>> {
-        let mut line = Vec::new();
-        let mut too_long = false;
         loop {
             let buffer = self.input.fill_buf()?;
             if buffer.is_empty() {
                 return Ok(None);
             }
-            let (chunk, used, complete) = match buffer.iter().position(|&b| b == b'\n') {
-                Some(end) => (&buffer[..end], end + 1, true),
-                None => (buffer, buffer.len(), false),
-            };
-            if !too_long {
-                line.extend_from_slice(chunk);
-                // One byte of slack for the `\r` of a `\r\n`.
-                if line.len() > MAX_LINE + 1 {
-                    too_long = true;
-                    line = Vec::new();
-                }
-            }
+            let (used, line) = self.partial.take(buffer);
             self.input.consume(used);
-            if complete {
-                break;
+            if line.is_some() {
+                return Ok(line);
             }
         }
+    }
+}
+
+/// The same reader for tokio (a task per client): the same loop, where each
+/// `fill_buf` is an `.await` that gives the thread back to the runtime until
+/// the socket has bytes.
+pub struct AsyncLineReader<R> {
+    input: AsyncBufReader<R>,
+    partial: Partial,
+}
+
+impl<R: AsyncRead + Unpin> AsyncLineReader<R> {
+    pub fn new(input: R) -> AsyncLineReader<R> {
+        AsyncLineReader {
+            input: AsyncBufReader::new(input),
+            partial: Partial::default(),
+        }
+    }
+
+    /// The next line; `None` at the end of the stream.
+    pub async fn next_line(&mut self) -> io::Result<Option<Line>> {
+        loop {
+            let buffer = self.input.fill_buf().await?;
+            if buffer.is_empty() {
+                return Ok(None);
+            }
+            let (used, line) = self.partial.take(buffer);
+            self.input.consume(used);
+            if line.is_some() {
+                return Ok(line);
+            }
+        }
+    }
+}
+
+/// The line being read, as far as it came: at most [`MAX_LINE`] bytes of it
+/// are kept, however long it grows.
+#[derive(Default)]
+struct Partial {
+    line: Vec<u8>,
+    too_long: bool,
+}
+
+impl Partial {
+    /// Takes the bytes of `buffer` up to its first `\n` (all of them if it
+    /// has none): how many it used, and the line if that `\n` ended it.
+    fn take(&mut self, buffer: &[u8]) -> (usize, Option<Line>) {
+        let (chunk, used, complete) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => (&buffer[..end], end + 1, true),
+            None => (buffer, buffer.len(), false),
+        };
+        if !self.too_long {
+            self.line.extend_from_slice(chunk);
+            // One byte of slack for the `\r` of a `\r\n`.
+            if self.line.len() > MAX_LINE + 1 {
+                self.too_long = true;
+                self.line = Vec::new();
+            }
+        }
+        if !complete {
+            return (used, None);
+        }
+        let mut line = std::mem::take(&mut self.line);
+        let too_long = std::mem::take(&mut self.too_long);
         if line.last() == Some(&b'\r') {
             line.pop();
         }
         if too_long || line.len() > MAX_LINE {
-            return Ok(Some(Line::TooLong));
+            return (used, Some(Line::TooLong));
         }
-        Ok(Some(match String::from_utf8(line) {
+        let line = match String::from_utf8(line) {
             Ok(text) => Line::Text(text),
             Err(_) => Line::NotUtf8,
-        }))
+        };
+        (used, Some(line))
     }
 }
 

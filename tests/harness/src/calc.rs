@@ -12,11 +12,11 @@
 //! student can finish the client whatever the state of their server.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::thread;
+use std::thread::{self, JoinHandle};
 
+use crate::accept::{Listener, Stop};
 use crate::PATIENCE;
 
 /// The longest line, not counting its `\n` or `\r\n`.
@@ -292,7 +292,8 @@ fn run_rpn(rpn: &[Rpn]) -> Result<f64, String> {
 pub struct CalcPeer {
     addr: SocketAddr,
     received: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
+    stop: Stop,
+    acceptor: Option<JoinHandle<()>>,
 }
 
 impl CalcPeer {
@@ -307,18 +308,15 @@ impl CalcPeer {
     }
 
     fn spawn(limit: Option<usize>) -> CalcPeer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the calculator peer");
-        let addr = listener.local_addr().expect("its address");
+        let listener = Listener::bind("the calculator peer");
+        let addr = listener.addr();
+        let stop = listener.stopper();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (log, stopped) = (Arc::clone(&received), Arc::clone(&stop));
-        thread::spawn(move || {
+        let log = Arc::clone(&received);
+        let acceptor = thread::spawn(move || {
             for stream in listener.incoming() {
-                if stopped.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
                 let log = Arc::clone(&log);
+                // Each connection ends at the client's EOF or its deadlines.
                 thread::spawn(move || answer_lines(stream, limit, &log));
             }
         });
@@ -326,6 +324,7 @@ impl CalcPeer {
             addr,
             received,
             stop,
+            acceptor: Some(acceptor),
         }
     }
 
@@ -342,9 +341,10 @@ impl CalcPeer {
 
 impl Drop for CalcPeer {
     fn drop(&mut self) {
-        // Wake the accept loop with one last connection, so its thread ends.
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect_timeout(&self.addr, PATIENCE);
+        self.stop.stop();
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
     }
 }
 

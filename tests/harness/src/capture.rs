@@ -23,7 +23,7 @@ pub const STDOUT_LIMIT: usize = 16 << 20;
 pub const LINE_CAP: usize = 64 << 10;
 
 /// Unread stdout lines kept for the test; older ones go first.
-const QUEUED_LIMIT: usize = 1 << 20;
+pub const QUEUED_LIMIT: usize = 1 << 20;
 
 /// What a flooded capture keeps, for the report.
 const FLOOD_KEPT: usize = 64 << 10;
@@ -130,6 +130,9 @@ pub enum Next {
     Closed,
     /// More than [`STDOUT_LIMIT`] came: the program was stopped.
     Flooded,
+    /// Lines came faster than the test took them and this many were dropped
+    /// unread: whatever the test reads next would not be what followed.
+    Overrun(usize),
 }
 
 #[derive(Default)]
@@ -138,11 +141,15 @@ struct LineState {
     queued: usize,
     closed: bool,
     flooded: bool,
+    /// Lines dropped unread since the test last asked.
+    dropped: usize,
 }
 
 /// A server's stdout, line by line: the lines not yet taken wait in a bounded
-/// queue (the oldest go first when it is full), each line at most
-/// [`LINE_CAP`] bytes.
+/// queue, each line at most [`LINE_CAP`] bytes. When the queue is full the
+/// oldest go first, and the next read says so ([`Next::Overrun`]) instead of
+/// handing over a line that does not follow the last one taken: a test that
+/// counts lines ("printed once") must never miss the copies it is counting.
 pub struct Lines {
     state: Arc<(Mutex<LineState>, Condvar)>,
 }
@@ -197,6 +204,7 @@ pub fn lines(
                 while state.queued > QUEUED_LIMIT && state.queue.len() > 1 {
                     let old = state.queue.pop_front().unwrap_or_default();
                     state.queued -= old.len();
+                    state.dropped += 1;
                 }
                 ready.notify_all();
             }
@@ -221,6 +229,9 @@ impl Lines {
         loop {
             if state.flooded {
                 return Next::Flooded;
+            }
+            if state.dropped > 0 {
+                return Next::Overrun(std::mem::take(&mut state.dropped));
             }
             if let Some(line) = state.queue.pop_front() {
                 state.queued -= line.len();

@@ -3,13 +3,12 @@
 //! stands in for a file server when a client is tested.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use crate::accept::{Listener, Stop};
 use crate::PATIENCE;
 
 /// Every file and folder under `root`, as paths relative to it (folders end
@@ -105,26 +104,20 @@ impl Upload {
 /// never half-closes gets no reply), then answers as told and closes.
 pub struct UploadPeer {
     addr: SocketAddr,
-    done: Arc<AtomicBool>,
+    done: Stop,
     thread: Option<JoinHandle<Option<Upload>>>,
 }
 
 impl UploadPeer {
     /// Listens on a loopback port and answers the one upload with `reply`.
     pub fn start(reply: PeerReply) -> UploadPeer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the upload peer");
-        let addr = listener.local_addr().unwrap();
-        let done = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let done = Arc::clone(&done);
-            thread::spawn(move || {
-                let (stream, _) = listener.accept().ok()?;
-                if done.load(Ordering::SeqCst) {
-                    return None; // the wake-up connection: nobody came
-                }
-                Some(receive(stream, &reply))
-            })
-        };
+        let listener = Listener::bind("the upload peer");
+        let addr = listener.addr();
+        let done = listener.stopper();
+        let thread = thread::spawn(move || {
+            let stream = listener.accept(None)?;
+            Some(receive(stream, &reply))
+        });
         UploadPeer {
             addr,
             done,
@@ -145,12 +138,9 @@ impl UploadPeer {
 
     fn finish(&mut self) -> Option<Upload> {
         let thread = self.thread.take()?;
-        self.done.store(true, Ordering::SeqCst);
-        if !thread.is_finished() {
-            // Wake an accept that is still waiting; a connection in progress
-            // ends within its own patience.
-            let _ = TcpStream::connect_timeout(&self.addr, PATIENCE);
-        }
+        // An accept still waiting ends: nobody came. A connection in
+        // progress ends within its own patience.
+        self.done.stop();
         thread.join().ok().flatten()
     }
 }

@@ -19,7 +19,8 @@
 //! ```
 
 use std::io::Write;
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::report::{escape, Context, Failure};
 use crate::tcp::{Reply, TcpConn};
@@ -181,7 +182,47 @@ impl HttpConn {
     /// connection left open, or on anything malformed.
     #[track_caller]
     pub fn response(mut self) -> Response {
-        let bytes = match self.conn.read_to_close() {
+        let bytes = self.read_response();
+        Response::parse(bytes, self.sent, self.context)
+    }
+
+    /// Reads the response like [`HttpConn::response`], then keeps the
+    /// connection open and writes a byte to it every 100 ms: once the server
+    /// has closed its socket for good, its kernel answers with a reset and a
+    /// write fails. Fails the test if the server still takes bytes `within`
+    /// after its response: it answered, half-closed, and never let go.
+    #[track_caller]
+    pub fn response_then_let_go_within(mut self, within: Duration) -> Response {
+        let bytes = self.read_response();
+        let answered = Instant::now();
+        let mut written = 0;
+        while answered.elapsed() < within + PATIENCE {
+            if self.conn.stream().write_all(b"x").is_err() {
+                return Response::parse(bytes, self.sent, self.context);
+            }
+            written += 1;
+            thread::sleep(Duration::from_millis(100)); // injected delay: one byte per 100 ms, for as long as the server takes them
+        }
+        self.failure(format!(
+            "after its response and its half-close (EOF), the server kept reading this connection \
+             for {:.1} s ({written} more bytes, one per 100 ms, all taken): it should close for \
+             good within {:.1} s, or every client that stays connected keeps a thread",
+            answered.elapsed().as_secs_f64(),
+            within.as_secs_f64()
+        ))
+        .with("got", show_response(&bytes))
+        .with(
+            "hint",
+            "after the half-close, read what the client still sends for a while, but with a \
+             deadline (set_read_timeout before each read), then drop the stream",
+        )
+        .raise()
+    }
+
+    /// The response's bytes, up to the server's close.
+    #[track_caller]
+    fn read_response(&mut self) -> Vec<u8> {
+        match self.conn.read_to_close() {
             Reply::Closed(bytes) if bytes.is_empty() => self
                 .failure("the server closed the connection without a response")
                 .raise(),
@@ -200,8 +241,7 @@ impl HttpConn {
                 ))
                 .with("got", show_response(&partial))
                 .raise(),
-        };
-        Response::parse(bytes, self.sent, self.context)
+        }
     }
 
     fn failure(&self, headline: impl Into<String>) -> Failure {

@@ -19,14 +19,21 @@ compile_error!(
      on Windows use WSL2, on macOS a Linux container or VM"
 );
 
+mod accept;
+pub mod address_book;
 pub mod calc;
 mod capture;
+mod census;
 pub mod chat;
 mod contain;
+mod crash;
 mod files;
+pub mod group_chat;
 pub mod http;
 mod memory;
 mod output;
+pub mod piped;
+pub mod pipes;
 mod ports;
 mod process;
 mod relay;
@@ -39,7 +46,9 @@ mod threads;
 mod udp;
 
 pub use capture::{LINE_CAP, STDOUT_LIMIT};
+pub use census::{census, Census};
 pub use contain::MEMORY_CEILING;
+pub use crash::{kill_9, Crash};
 pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
 pub use memory::{expect_peak_under, peak_rss_kib, peak_rss_mib};
 pub use output::expect_stdout;

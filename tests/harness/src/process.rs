@@ -109,7 +109,7 @@ impl Program {
     }
 
     /// The command line, for reports.
-    fn command_line(&self, args: &[OsString]) -> String {
+    pub(crate) fn command_line(&self, args: &[OsString]) -> String {
         let mut line = self.path_text();
         for arg in args {
             line.push(' ');
@@ -150,7 +150,7 @@ impl Program {
     /// A command for this program that starts in its own process group, dies
     /// with the thread that spawns it, and runs as grading's sandbox user when
     /// there is one.
-    fn command(&self, args: &[OsString]) -> Command {
+    pub(crate) fn command(&self, args: &[OsString]) -> Command {
         let mut command = Command::new(self.path_or_fail(&self.command_line(args)));
         // A backtrace in the stderr tail of a report buries the panic message.
         command
@@ -315,10 +315,27 @@ pub struct Process {
 impl Process {
     /// Starts `program` with `args`, stdout and stderr captured.
     pub fn spawn(program: Program, args: &[&str]) -> Process {
+        Process::spawn_with(program, args, Stdio::null())
+    }
+
+    /// [`Process::spawn`] with stdin a pipe the test holds, for a program
+    /// that reads what a user types while it serves: take it with
+    /// [`Process::take_stdin`] (dropping it is the user's Ctrl-D).
+    pub fn spawn_with_stdin(program: Program, args: &[&str]) -> Process {
+        Process::spawn_with(program, args, Stdio::piped())
+    }
+
+    /// The write end of its stdin, once, when it was started with
+    /// [`Process::spawn_with_stdin`] or [`Server::start_with_stdin`].
+    pub fn take_stdin(&mut self) -> Option<std::process::ChildStdin> {
+        self.child.stdin.take()
+    }
+
+    fn spawn_with(program: Program, args: &[&str], stdin: Stdio) -> Process {
         let os_args: Vec<OsString> = args.iter().map(OsString::from).collect();
         let command = program.command_line(&os_args);
         let mut cmd = program.command(&os_args);
-        cmd.stdin(Stdio::null())
+        cmd.stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let (mut child, contained) = spawn(&program, &mut cmd, &command);
@@ -400,10 +417,20 @@ impl Process {
                     return text.trim_end_matches(['\n', '\r']).to_string();
                 }
                 Next::Flooded => self.fail(flood_verdict()),
+                Next::Overrun(dropped) => self.fail(format!(
+                    "it printed lines faster than the test read them while it waited for {what}: \
+                     {dropped} unread lines (over {} MiB) were dropped, so the next line would \
+                     not be what came next (is it printing the same message again and again?)",
+                    capture::QUEUED_LIMIT >> 20
+                )),
                 Next::Nothing => {
                     if let Ok(Some(status)) = self.child.try_wait() {
-                        // it exited: take whatever it printed just before
-                        if let Next::Line(line) = self.stdout.next(Duration::from_millis(200)) {
+                        // It exited: take whatever it printed just before. The
+                        // reader thread may not have reached it yet (under load it
+                        // can lag well behind), so wait for the pipe to close, not
+                        // for a fixed while; a child it left holding the pipe open
+                        // bounds this at 2 s.
+                        if let Next::Line(line) = self.stdout.next(Duration::from_secs(2)) {
                             let text = String::from_utf8_lossy(&line);
                             return text.trim_end_matches(['\n', '\r']).to_string();
                         }
@@ -529,9 +556,20 @@ impl Server {
     /// with its exit status and stderr, if it exits first, and if the address
     /// is not a socket the program (or a process it started) holds.
     pub fn start(program: Program, args: &[&str]) -> Server {
+        Server::start_with(program, args, Stdio::null())
+    }
+
+    /// [`Server::start`] with stdin a pipe the test holds (see
+    /// [`Process::take_stdin`]): a peer that listens and reads what its user
+    /// types.
+    pub fn start_with_stdin(program: Program, args: &[&str]) -> Server {
+        Server::start_with(program, args, Stdio::piped())
+    }
+
+    fn start_with(program: Program, args: &[&str], stdin: Stdio) -> Server {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--port", "0"]);
-        let mut process = Process::spawn(program, &all);
+        let mut process = Process::spawn_with(program, &all, stdin);
         let line = process.expect_stdout_line("`listening on <addr>` line", PATIENCE);
         let addr = line
             .strip_prefix("listening on ")

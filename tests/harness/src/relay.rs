@@ -13,12 +13,13 @@
 //! closes every connection it holds and joins its threads.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use crate::accept::{Listener, Stop};
 use crate::PATIENCE;
 
 /// How the relay forwards what the client sends.
@@ -53,7 +54,7 @@ type Streams = Arc<Mutex<Vec<TcpStream>>>;
 /// A running relay. See the module documentation.
 pub struct Relay {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    stop: Stop,
     streams: Streams,
     forwarded: Arc<AtomicU64>,
     acceptor: Option<JoinHandle<Vec<JoinHandle<()>>>>,
@@ -68,24 +69,16 @@ impl Relay {
     /// Listens on a loopback port and relays every connection to `upstream`
     /// following `plan`.
     pub fn start(upstream: SocketAddr, plan: RelayPlan) -> Relay {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the relay");
-        let addr = listener.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
+        let listener = Listener::bind("the relay");
+        let addr = listener.addr();
+        let stop = listener.stopper();
         let streams: Streams = Arc::default();
         let forwarded = Arc::new(AtomicU64::new(0));
         let acceptor = {
-            let (stop, streams, forwarded) = (
-                Arc::clone(&stop),
-                Arc::clone(&streams),
-                Arc::clone(&forwarded),
-            );
+            let (streams, forwarded) = (Arc::clone(&streams), Arc::clone(&forwarded));
             thread::spawn(move || {
                 let mut pumps = Vec::new();
                 for client in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break; // the wake-up connection from drop
-                    }
-                    let Ok(client) = client else { continue };
                     let Ok(server) = TcpStream::connect_timeout(&upstream, PATIENCE) else {
                         continue; // dropping `client` closes it: as if refused
                     };
@@ -128,18 +121,16 @@ impl Relay {
 
 impl Drop for Relay {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Unblock the threads: reads on closed sockets return at once, and a
-        // connection of our own wakes the accept.
+        // Stop accepting first, so no new connection slips in after the
+        // shutdowns; then unblock the pumps: reads on shut sockets return at once.
+        self.stop.stop();
+        let acceptor = self.acceptor.take().map(|acceptor| acceptor.join());
         for stream in self.streams.lock().unwrap().iter() {
             let _ = stream.shutdown(Shutdown::Both);
         }
-        let _ = TcpStream::connect_timeout(&self.addr, PATIENCE);
-        if let Some(acceptor) = self.acceptor.take() {
-            if let Ok(pumps) = acceptor.join() {
-                for pump in pumps {
-                    let _ = pump.join();
-                }
+        if let Some(Ok(pumps)) = acceptor {
+            for pump in pumps {
+                let _ = pump.join();
             }
         }
     }

@@ -1,12 +1,10 @@
 //! A server played by the harness, to test a client against a script.
 
-use std::net::{SocketAddr, TcpListener};
-use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::net::SocketAddr;
 use std::thread::JoinHandle;
 use std::time::Instant;
 
+use crate::accept::{Listener, Stop};
 use crate::report::Context;
 use crate::{spawn_in_step, Run, TcpConn, PATIENCE};
 
@@ -24,7 +22,7 @@ use crate::{spawn_in_step, Run, TcpConn, PATIENCE};
 /// ```
 pub struct ScriptedServer {
     addr: SocketAddr,
-    give_up: Arc<AtomicBool>,
+    give_up: Stop,
     /// `false` when the client never connected.
     script: JoinHandle<bool>,
 }
@@ -36,10 +34,9 @@ impl ScriptedServer {
     where
         F: FnOnce(&mut TcpConn) + Send + 'static,
     {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let addr = listener.local_addr().unwrap();
-        let give_up = Arc::new(AtomicBool::new(false));
-        let stop = Arc::clone(&give_up);
+        let listener = Listener::bind("the harness's server");
+        let addr = listener.addr();
+        let give_up = listener.stopper();
         let script = spawn_in_step(move || {
             let context = Context {
                 command: None,
@@ -51,7 +48,7 @@ impl ScriptedServer {
                 )],
                 ..Context::default()
             };
-            let Some(stream) = accept(&listener, &stop) else {
+            let Some(stream) = listener.accept(Some(Instant::now() + PATIENCE)) else {
                 return false;
             };
             let mut conn = TcpConn::from_stream(stream, context);
@@ -75,7 +72,7 @@ impl ScriptedServer {
     /// the client printed.
     #[track_caller]
     pub fn finish(self, run: &Run) {
-        self.give_up.store(true, Ordering::SeqCst);
+        self.give_up.stop();
         match self.script.join() {
             Ok(true) => {}
             Ok(false) => run
@@ -98,22 +95,4 @@ impl ScriptedServer {
             }
         }
     }
-}
-
-/// Accepts one connection, for at most [`PATIENCE`], or until `give_up`.
-fn accept(listener: &TcpListener, give_up: &AtomicBool) -> Option<std::net::TcpStream> {
-    let deadline = Instant::now() + PATIENCE;
-    while !give_up.load(Ordering::SeqCst) && Instant::now() < deadline {
-        let mut poll = libc::pollfd {
-            fd: listener.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // Readiness with a short timeout, to look at `give_up` between waits.
-        // SAFETY: one valid pollfd, for the length of the call.
-        if unsafe { libc::poll(&mut poll, 1, 50) } > 0 {
-            return listener.accept().ok().map(|(stream, _)| stream);
-        }
-    }
-    None
 }

@@ -454,6 +454,20 @@ fn futex_wait(_word: &AtomicU32, _seen: u32, limit: Duration) {
 #[cfg(not(target_os = "linux"))]
 fn futex_wake(_word: &AtomicU32) {}
 
+/// The CPU time `process` has used so far (user and system, from
+/// `/proc/PID/stat`), to tell a waiter that sleeps from one that spins.
+/// `None` once it has exited.
+pub fn cpu_seconds(process: &Process) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", process.pid())).ok()?;
+    // The command name, in parentheses, may hold spaces: count from after it.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after `)`.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    Some(ticks as f64 / per_second.max(1) as f64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -137,6 +137,35 @@ fn expect_a_flood_named(flood: &str) {
 }
 
 #[test]
+fn lines_dropped_unread_are_reported_not_skipped() {
+    step(
+        1,
+        "hostile: prints 2 MiB of lines the test has not read yet",
+    );
+    // 2 MiB is under the flood limit but over the queue of unread lines: the
+    // oldest are dropped, and the next read must say so rather than hand over
+    // line 10,000 as if it followed the ready line.
+    let hostile = Hostile::new(
+        "s = udp(); ready(s)\n\
+         for i in range(20000): sys.stdout.write('%099d\\n' % i)\n\
+         sys.stdout.flush(); note('printed', os.getpid())\n\
+         echo(s)",
+    );
+    let mut server = hostile.start();
+    hostile.pid("printed"); // every line is in the pipe or the queue by now
+    let (report, took) = report_of(|| {
+        server
+            .process()
+            .expect_stdout_line("the first line after the ready line", PATIENCE);
+    });
+    assert!(
+        report.contains("unread lines") && report.contains("dropped"),
+        "{report}"
+    );
+    assert_quick(took);
+}
+
+#[test]
 fn a_client_that_floods_stdout_and_never_reads_stdin_is_stopped_at_once() {
     step(2, "hostile: a client that writes for ever");
     let hostile = Hostile::new("block = b'y' * 65536\nwhile True: sys.stdout.buffer.write(block)");

@@ -11,14 +11,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::pool::{in_pool, run_tests};
+use super::pool::run_tests;
 use super::text::{nearest, print_tail, report_of};
 use super::Tally;
 use crate::cargo::{Outcome, TestRun};
 use crate::kit::{self, Exercise, Faults};
 
 /// One run of the solution's tests with one program replaced.
-struct Check {
+pub struct Check {
     /// `server-1024-buffer (latency-server)`.
     label: String,
     /// `IPC_KIT_BIN_LATENCY_SERVER` and the program standing in for it.
@@ -50,10 +50,13 @@ pub struct Context<'a> {
     pub binaries: &'a HashMap<String, PathBuf>,
 }
 
-pub fn verify(context: &Context, faults: &Faults, tally: &mut Tally) {
-    let checks = checks(context, faults, tally);
-    let cwd = kit::root().join("solutions").join(&context.exercise.dir);
-    let runs = in_pool(&checks, |check| run(context, check, &cwd));
+/// Prints the table of the checks and what their runs did.
+pub fn report(
+    context: &Context,
+    checks: &[Check],
+    runs: Vec<Result<TestRun, String>>,
+    tally: &mut Tally,
+) {
     let width = checks
         .iter()
         .map(|c| c.label.len())
@@ -106,7 +109,7 @@ fn expectation(expect: &Expect) -> String {
 
 /// The checks to run: every fault's directions, every declared fixture; a
 /// header or declaration naming what does not exist fails here instead.
-fn checks(context: &Context, faults: &Faults, tally: &mut Tally) -> Vec<Check> {
+pub fn checks(context: &Context, faults: &Faults, tally: &mut Tally) -> Vec<Check> {
     let exercise = context.exercise;
     let tests: BTreeSet<&String> = context.target_of.keys().collect();
     let programs = &exercise.bins;
@@ -248,7 +251,7 @@ fn override_var(program: &str) -> String {
 }
 
 /// Runs the tests a check names, straight from the solution's test binaries.
-fn run(context: &Context, check: &Check, cwd: &Path) -> Result<TestRun, String> {
+pub fn run(context: &Context, check: &Check, cwd: &Path) -> Result<TestRun, String> {
     let env = [check.env.clone()];
     match &check.expect {
         Expect::Rejected { test, target, .. } => {

@@ -1,26 +1,43 @@
-//! chat-server: a multi-room chat server over TCP.
+//! chat-server: a multi-room chat server over TCP, on tokio.
 //!
-//! A thread per client reads its lines and acts on them in the shared
-//! [`Hub`]; a second thread per client writes the lines queued for it. The
-//! hub only ever queues (see `hub.rs` for why), so a client that stops
-//! reading fills its own queue and is disconnected, and nobody else waits.
+//! The design of the threaded server (`threaded.rs`, steps 1 to 5), with
+//! tasks where it had threads: a task per client reads its lines and acts on
+//! them in the shared [`Hub`], a second task per client writes the lines
+//! queued for it. A task is a state machine of a few hundred bytes that the
+//! runtime polls when its socket is ready, not a thread with a stack: 2,000
+//! clients are 4,000 tasks on a handful of threads.
+//!
+//! Every `.await` is a point where a task that would block (no bytes to read
+//! yet, a socket buffer full) hands its thread back to the runtime, which
+//! runs another task meanwhile. So a task must never block in any other way:
+//! a blocking `read`, `write` or `sleep` inside a task keeps its thread, and
+//! every other task queued on that thread waits. The one lock is the
+//! exception that proves the rule: it is held for a few map updates, never
+//! across an `.await`, so a plain `std::sync::Mutex` is the right one.
 
-use std::io::{BufWriter, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::io;
 use std::process::ExitCode;
-use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
-use std::thread;
 
-use chat::hub::{Flow, Hub, Outgoing, QUEUE_LINES};
-use chat::lines::{Line, LineReader};
+use chat::hub::{Flow, Outgoing, QUEUE_LINES};
+use chat::lines::{AsyncLineReader, Line};
 use chat::protocol::Command;
 use chat::ServerArgs;
 use clap::Parser;
+use tokio::io::{AsyncWriteExt, BufWriter};
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc::{channel, Receiver, Sender};
 
-fn main() -> ExitCode {
+/// The hub of this server: its queues are tokio channels.
+type Hub = chat::hub::Hub<Sender<Outgoing>>;
+
+/// `#[tokio::main]` starts the runtime: one worker thread per core, each
+/// running an event loop (epoll) that polls the tasks whose sockets are ready.
+#[tokio::main]
+async fn main() -> ExitCode {
     let args = ServerArgs::parse();
-    let listener = match TcpListener::bind((args.host.as_str(), args.port)) {
+    let listener = match TcpListener::bind((args.host.as_str(), args.port)).await {
         Ok(listener) => listener,
         Err(err) => {
             eprintln!("error: cannot bind {}:{}: {err}", args.host, args.port);
@@ -36,38 +53,35 @@ fn main() -> ExitCode {
     );
 
     let hub = Arc::new(Hub::new());
-    for stream in listener.incoming() {
-        match stream {
-            Ok(stream) => {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
                 let hub = Arc::clone(&hub);
-                thread::spawn(move || serve(&hub, stream));
+                tokio::spawn(async move { serve(&hub, stream).await });
             }
             // Out of file descriptors, or a connection reset before we took
             // it: that one client is lost, the others go on.
             Err(err) => eprintln!("accept failed: {err}"),
         }
     }
-    ExitCode::SUCCESS
 }
 
-/// Serves one client: registers it, starts its writer, then reads its lines
-/// until it quits or goes away.
-fn serve(hub: &Hub, stream: TcpStream) {
-    let (Ok(peer), Ok(writer), Ok(handle)) =
-        (stream.peer_addr(), stream.try_clone(), stream.try_clone())
-    else {
+/// Serves one client: registers it, starts its writer task, then reads its
+/// lines until it quits or goes away.
+async fn serve(hub: &Hub, stream: TcpStream) {
+    let (Ok(peer), Ok(handle)) = (stream.peer_addr(), duplicate(&stream)) else {
         return; // gone before we could even look at it
     };
-    // Chat lines are small and someone waits for each: send them at once
-    // rather than wait to fill a segment (Nagle's algorithm).
+    // Chat lines are small and someone waits for each: send them at once.
     let _ = stream.set_nodelay(true);
-    let (queue, outgoing) = sync_channel(QUEUE_LINES);
+    let (reader, writer) = stream.into_split();
+    let (queue, outgoing) = channel(QUEUE_LINES);
     let id = hub.connect(peer.to_string(), queue, handle);
-    thread::spawn(move || write_lines(writer, outgoing));
+    tokio::spawn(write_lines(writer, outgoing));
 
-    let mut lines = LineReader::new(stream);
+    let mut lines = AsyncLineReader::new(reader);
     loop {
-        match lines.next_line() {
+        match lines.next_line().await {
             Ok(Some(Line::Text(text))) => {
                 if hub.handle(id, Command::parse(&text)) == Flow::Quit {
                     return; // the hub has closed its queue
@@ -82,33 +96,37 @@ fn serve(hub: &Hub, stream: TcpStream) {
     hub.disconnect(id);
 }
 
+/// A second handle on the socket (a `dup` of its descriptor), which the hub
+/// keeps to shut the connection down if the client stops reading: that wakes
+/// both of its tasks, whatever they are waiting for.
+fn duplicate(stream: &TcpStream) -> io::Result<std::net::TcpStream> {
+    use std::os::fd::AsFd;
+    let fd = stream.as_fd().try_clone_to_owned()?;
+    Ok(std::net::TcpStream::from(fd))
+}
+
 /// Writes the lines queued for one client, until its queue is closed (it
 /// quit or was disconnected) or the connection breaks.
-fn write_lines(stream: TcpStream, outgoing: Receiver<Outgoing>) {
-    let mut out = BufWriter::new(&stream);
-    // `recv` fails once the hub has dropped the queue's sender and every line
-    // queued before that has been taken: that is how `/quit` sends what is
-    // still queued before the connection closes.
-    'connection: while let Ok(line) = outgoing.recv() {
+async fn write_lines(stream: OwnedWriteHalf, mut outgoing: Receiver<Outgoing>) {
+    let mut out = BufWriter::new(stream);
+    // `recv` returns `None` once the hub has dropped the queue's sender and
+    // every line queued before that has been taken: that is how `/quit`
+    // sends what is still queued before the connection closes.
+    'connection: while let Some(line) = outgoing.recv().await {
         let mut batch = Some(line);
         // Write everything already queued, then flush once: one system call
         // for a burst of lines rather than one per line.
         while let Some(line) = batch {
-            if out
-                .write_all(line.as_bytes())
-                .and_then(|()| out.write_all(b"\n"))
-                .is_err()
+            if out.write_all(line.as_bytes()).await.is_err() || out.write_all(b"\n").await.is_err()
             {
                 break 'connection;
             }
             batch = outgoing.try_recv().ok();
         }
-        if out.flush().is_err() {
+        if out.flush().await.is_err() {
             break;
         }
     }
-    drop(out);
-    // Closes the connection, and wakes up its reader if the client is still
-    // there: we are done with it.
-    let _ = stream.shutdown(Shutdown::Both);
+    // Dropping the write half sends the end of stream (FIN); the socket
+    // closes once the reader task has dropped its half too.
 }

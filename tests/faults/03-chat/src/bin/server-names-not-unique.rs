@@ -3,6 +3,18 @@
 //! replaces: chat-server
 //! rejected-by: step3_nick_names_the_sender
 
+use chat::{lines, protocol, ServerArgs};
+use chat_faults::Mistake;
+use clap::Parser;
+
+#[path = "../hub.rs"]
+mod hub;
+#[path = "../../../../../solutions/03-chat/src/threaded.rs"]
+mod threaded;
+
+/// The one mistake of this server's hub.
+const MISTAKE: Mistake = Mistake::NamesNotUnique;
+
 fn main() -> std::process::ExitCode {
-    chat_faults::run(chat_faults::Mistake::NamesNotUnique)
+    threaded::run(ServerArgs::parse())
 }

@@ -1,0 +1,868 @@
+//! Exercise 08, group chat: the tests of `group-chat`.
+//!
+//! Each test is named after the README step it checks. The other side is
+//! played either by harness peers ([`FrameConn`]: framed connections that
+//! follow the README's framing, written independently of the solution) or by
+//! more copies of the program under test ([`ChatPeer`]). Whether something
+//! did *not* happen (a second copy of a message, a `left` printed twice) is
+//! never decided by waiting a while: the test makes something else happen
+//! afterwards, caused by the first, and checks that it comes next.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use harness::group_chat::{frame, kill, leave, msg, ChatPeer, FrameConn, Listener, SilentPeer};
+use harness::predicates::prelude::*;
+use harness::serde_json::Value;
+use harness::{expect_peak_under, program, step, Client, RefusedTcpPort, Relay};
+
+/// How long a line the tests wait for may take, all told (a mesh of five
+/// filling in on a loaded machine).
+const WAIT: Duration = Duration::from_secs(8);
+
+fn peer(name: &str, peers: &[SocketAddr]) -> ChatPeer {
+    ChatPeer::start(program!("group-chat"), name, peers)
+}
+
+/// Reads `peer`'s lines until it has printed `* NAME joined` for each of
+/// `names`; any other line fails the test.
+#[track_caller]
+fn expect_joined(peer: &mut ChatPeer, names: &[&str], why: &str) {
+    let mut missing: BTreeSet<String> = names.iter().map(|n| format!("* {n} joined")).collect();
+    let mut lines = Vec::new();
+    while !missing.is_empty() {
+        let waited = missing.iter().next().unwrap().clone();
+        let line = peer.next_line(&format!("`{waited}` ({why})"), WAIT);
+        lines.push(line.clone());
+        if !missing.remove(&line) {
+            peer.fail_with_lines(
+                &format!(
+                    "{}: unexpected line while waiting for {missing:?} ({why})",
+                    peer.name
+                ),
+                &lines,
+            );
+        }
+    }
+}
+
+/// Starts `names` one after the other, each with `--peer` the one before
+/// (a chain), and waits until each has printed `joined` for all the others:
+/// the mesh has filled in.
+fn mesh_of(names: &[&str]) -> Vec<ChatPeer> {
+    let mut peers: Vec<ChatPeer> = Vec::new();
+    for (k, name) in names.iter().enumerate() {
+        let dial: Vec<SocketAddr> = peers.last().map(|p| p.addr()).into_iter().collect();
+        let mut newcomer = peer(name, &dial);
+        expect_joined(
+            &mut newcomer,
+            &names[..k],
+            "a newcomer connects to its --peer and to every address of its `peers` frame",
+        );
+        for old in &mut peers {
+            expect_joined(
+                old,
+                &[name],
+                "every peer of the mesh gets a `hello` from a newcomer",
+            );
+        }
+        peers.push(newcomer);
+    }
+    peers
+}
+
+/// Expects `lines` to be exactly `expected`, in order.
+#[track_caller]
+fn expect_lines(peer: &mut ChatPeer, lines: &[String], expected: &[String], why: &str) {
+    if lines != expected {
+        let headline = format!(
+            "{}: wrong lines ({why}); expected, in order: {expected:?}",
+            peer.name
+        );
+        peer.fail_with_lines(&headline, lines);
+    }
+}
+
+/// The `msg` frames a harness peer gets until one with `text` `last`,
+/// passing over `peers`, `hello` and `leave` frames.
+#[track_caller]
+fn msgs_until(conn: &mut FrameConn, last: &str, what: &str) -> Vec<Value> {
+    let mut got = Vec::new();
+    loop {
+        let frame = conn.expect_frame(what, true);
+        if frame["type"] != "msg" {
+            continue;
+        }
+        let done = frame["text"] == last;
+        got.push(frame);
+        if done {
+            return got;
+        }
+    }
+}
+
+/// A `msg` frame as the README defines it: string `id`, `from` and `text`.
+#[track_caller]
+fn check_msg(conn: &FrameConn, frame: &Value, from: &str, text: &str) {
+    let ok = frame["type"] == "msg"
+        && frame["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with(&format!("{from}/")))
+        && frame["from"] == from
+        && frame["text"] == text;
+    if !ok {
+        conn.failure("wrong `msg` frame")
+            .got_vs_expected(
+                frame.to_string().as_bytes(),
+                format!(
+                    r#"{{"type":"msg","id":"{from}/N","from":"{from}","text":{}}}"#,
+                    Value::from(text)
+                )
+                .as_bytes(),
+            )
+            .raise();
+    }
+}
+
+// ---------------------------------------------------------------- step 1
+
+#[test]
+fn step1_two_peers_exchange_frames_both_ways() {
+    step(
+        1,
+        "two peers: a 4-byte big-endian length, then that many bytes of JSON, both ways",
+    );
+    let mut alice = peer("alice", &[]);
+    let listener = Listener::bind();
+    let mut bob = alice.connect("bob", &listener.addr().to_string());
+    let peers = bob.expect_frame("a `peers` frame after the hellos", false);
+    if peers["type"] != "peers" || peers["listen"] != Value::Array(vec![]) {
+        bob.failure("after the hellos comes `peers`, naming alice's other neighbours (none yet)")
+            .got_vs_expected(
+                peers.to_string().as_bytes(),
+                br#"{"type":"peers","listen":[]}"#,
+            )
+            .raise();
+    }
+    expect_joined(&mut alice, &["bob"], "a `hello` from a new name");
+    bob.send(&msg("bob/1", "bob", "hello alice"));
+    let lines = alice.lines_until(
+        "[bob] hello alice",
+        "a `msg` is printed as `[from] text`",
+        WAIT,
+    );
+    expect_lines(
+        &mut alice,
+        &lines,
+        &["[bob] hello alice".into()],
+        "one message, one line",
+    );
+    alice.say("hi bob, \"quoted\" \\ and\ttab é");
+    let got = bob.expect_type("msg", "the line typed at alice, as a `msg` frame");
+    check_msg(&bob, &got, "alice", "hi bob, \"quoted\" \\ and\ttab é");
+}
+
+#[test]
+fn step1_several_frames_in_one_segment_are_separate_messages() {
+    step(
+        1,
+        "frames on a byte stream: several frames in one segment are several messages",
+    );
+    let mut alice = peer("alice", &[]);
+    let mut bob = alice.connect("bob", "127.0.0.1:9");
+    expect_joined(&mut alice, &["bob"], "a `hello` from a new name");
+    let mut bytes = Vec::new();
+    let texts = ["one", "two", "three", "four"];
+    for (i, text) in texts.iter().enumerate() {
+        bytes.extend(frame(
+            msg(&format!("bob/{}", i + 1), "bob", text)
+                .to_string()
+                .as_bytes(),
+        ));
+    }
+    bob.send_raw(&bytes, "four msg frames in one write");
+    let lines = alice.lines_until("[bob] four", "four frames, four messages", WAIT);
+    let expected: Vec<String> = texts.iter().map(|t| format!("[bob] {t}")).collect();
+    expect_lines(
+        &mut alice,
+        &lines,
+        &expected,
+        "each frame of the segment is one message, in order",
+    );
+}
+
+#[test]
+fn step1_frames_cut_into_one_byte_segments_arrive_whole() {
+    step(1, "frames on a byte stream: `read_exact` the length, then the body, however the bytes are cut");
+    let mut alice = peer("alice", &[]);
+    let relay = Relay::start(alice.addr(), Relay::plan().one_byte_segments());
+    let context = alice.context();
+    let mut bob = FrameConn::dial(
+        relay.addr(),
+        "harness peer bob (through a relay: 1-byte segments)",
+        context,
+    );
+    bob.handshake("bob", "127.0.0.1:9");
+    expect_joined(
+        &mut alice,
+        &["bob"],
+        "a `hello` that came one byte at a time",
+    );
+    for (i, text) in ["first", "second message", "third"].iter().enumerate() {
+        bob.send(&msg(&format!("bob/{}", i + 1), "bob", text));
+    }
+    let lines = alice.lines_until("[bob] third", "three frames, one byte per segment", WAIT);
+    let expected: Vec<String> = ["[bob] first", "[bob] second message", "[bob] third"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    expect_lines(&mut alice, &lines, &expected, "each frame whole, in order");
+}
+
+#[test]
+fn step1_a_60000_byte_message_both_ways() {
+    step(
+        1,
+        "a frame holds up to 65,536 bytes: a 60,000-byte message goes through whole, both ways",
+    );
+    let mut alice = peer("alice", &[]);
+    let mut bob = alice.connect("bob", "127.0.0.1:9");
+    expect_joined(&mut alice, &["bob"], "a `hello` from a new name");
+    let long: String = (0..60_000)
+        .map(|i| (b'a' + (i % 26) as u8) as char)
+        .collect();
+    bob.send(&msg("bob/1", "bob", &long));
+    let expected = format!("[bob] {long}");
+    let lines = alice.lines_until(&expected, "a 60,000-byte message, whole, on one line", WAIT);
+    expect_lines(
+        &mut alice,
+        &lines,
+        std::slice::from_ref(&expected),
+        "one message, one line",
+    );
+    alice.say(&long);
+    let got = bob.expect_type("msg", "a 60,000-byte line typed at alice, in one frame");
+    check_msg(&bob, &got, "alice", &long);
+}
+
+#[test]
+fn step1_a_line_too_long_for_a_frame_is_not_sent() {
+    step(1, "a line whose frame would exceed 65,536 bytes is not sent: `error: message too long` on stderr");
+    let mut alice = peer("alice", &[]);
+    let mut bob = alice.connect("bob", "127.0.0.1:9");
+    expect_joined(&mut alice, &["bob"], "a `hello` from a new name");
+    alice.say(&"y".repeat(70_000));
+    alice.say("short one");
+    let got = bob.expect_type("msg", "the short line typed after the 70,000-byte one");
+    check_msg(&bob, &got, "alice", "short one");
+    // Its stderr is read whole once it has exited (no race with the pipe).
+    alice.end_stdin();
+    alice
+        .process()
+        .expect_exit("its stdin ended", Duration::from_secs(4));
+    let stderr = alice.process().stderr_when_closed(Duration::from_secs(2));
+    if !stderr.contains("error: message too long") {
+        alice.process().fail(
+            "a 70,000-byte line was not sent, but stderr does not say `error: message too long`"
+                .into(),
+        );
+    }
+}
+
+// ---------------------------------------------------------------- step 2
+
+#[test]
+fn step2_a_chain_of_4_fills_in_to_a_full_mesh() {
+    step(2, "many peers: `hello`, `peers`, and connecting to every address learnt, so the mesh fills in");
+    let listener = Listener::bind();
+    let mut a = peer("a", &[]);
+    let mut h = a.connect("h", &listener.addr().to_string());
+    expect_joined(&mut a, &["h"], "a `hello` from a new name");
+    let mut peers = vec![a];
+    let mut dialled_h = Vec::new();
+    for name in ["b", "c", "d"] {
+        let mut newcomer = peer(name, &[peers.last().unwrap().addr()]);
+        let context = newcomer.context();
+        // Every newcomer learns h's address from a `peers` frame and dials it.
+        let mut conn = listener.accept("harness peer h", context, Duration::from_secs(6));
+        let said = conn.handshake("h", &listener.addr().to_string());
+        if said != name {
+            conn.failure(format!("{name} dialled h, but its hello names `{said}`"))
+                .raise();
+        }
+        dialled_h.push(conn);
+        let mut expected: Vec<&str> = vec!["a", "b", "c", "d", "h"];
+        expected.retain(|n| *n != name && (*n == "h" || n < &name));
+        expect_joined(
+            &mut newcomer,
+            &expected,
+            "a newcomer connects to every address of every `peers` frame",
+        );
+        for old in &mut peers {
+            expect_joined(
+                old,
+                &[name],
+                "every peer of the mesh gets a `hello` from the newcomer",
+            );
+        }
+        peers.push(newcomer);
+    }
+    peers[3].say("hello from d");
+    peers[3].say("end of d");
+    for p in &mut peers[..3] {
+        let lines = p.lines_until("[d] end of d", "a message reaches every peer", WAIT);
+        expect_lines(
+            p,
+            &lines,
+            &["[d] hello from d".into(), "[d] end of d".into()],
+            "each message of d exactly once, in order",
+        );
+    }
+    let got = msgs_until(&mut h, "end of d", "d's messages, forwarded to h by a");
+    check_msg(&h, &got[0], "d", "hello from d");
+    drop(dialled_h);
+}
+
+#[test]
+fn step2_five_peers_each_message_reaches_all() {
+    step(
+        2,
+        "five peers among themselves: a message from each reaches all the others, once",
+    );
+    let names = ["p1", "p2", "p3", "p4", "p5"];
+    let mut peers = mesh_of(&names);
+    for p in &peers {
+        p.say(&format!("hello from {}", p.name));
+        p.say(&format!("end of {}", p.name));
+    }
+    for p in &mut peers {
+        let me = p.name.clone();
+        let mut ends: BTreeSet<String> = names
+            .iter()
+            .filter(|n| **n != me)
+            .map(|n| format!("[{n}] end of {n}"))
+            .collect();
+        let mut lines = Vec::new();
+        while !ends.is_empty() {
+            let line = p.next_line("every other peer's messages", WAIT);
+            ends.remove(&line);
+            lines.push(line);
+        }
+        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        for line in &lines {
+            *count.entry(line.as_str()).or_default() += 1;
+        }
+        for n in names.iter().filter(|n| **n != me) {
+            let hello = format!("[{n}] hello from {n}");
+            if count.get(hello.as_str()) != Some(&1) {
+                p.fail_with_lines(
+                    &format!("{me}: expected `{hello}` exactly once, before `[{n}] end of {n}`"),
+                    &lines,
+                );
+            }
+        }
+        if lines.iter().any(|l| l.starts_with(&format!("[{me}] "))) {
+            p.fail_with_lines(
+                &format!("{me} printed its own message: a peer never prints its own"),
+                &lines,
+            );
+        }
+    }
+}
+
+#[test]
+fn step2_every_peer_unreachable_is_an_error() {
+    step(
+        2,
+        "when every --peer is unreachable at start: `error: cannot reach H:P` on stderr, exit 1",
+    );
+    let refused = RefusedTcpPort::bind();
+    let addr = refused.addr().to_string();
+    let run = Client::new(program!("group-chat"))
+        .args(["--name", "lonely", "--port", "0", "--peer", &addr])
+        .hold_stdin_open()
+        .run();
+    run.expect_code(1, "no --peer could be reached");
+    run.assert().stderr(predicate::str::contains(format!(
+        "error: cannot reach {addr}"
+    )));
+}
+
+#[test]
+fn step2_two_links_between_the_same_two_peers_become_one() {
+    step(2, "two connections between the same two peers: the one dialled by the smaller name is kept, silently");
+    let listener = Listener::bind();
+    let listen = listener.addr().to_string();
+    let mut p = peer("p", &[listener.addr()]);
+    // p dials aaa (its --peer), and aaa dials p at the same time.
+    let context = p.context();
+    let mut dialled_by_p = listener.accept(
+        "harness peer aaa (the link p dialled)",
+        context,
+        Duration::from_secs(4),
+    );
+    dialled_by_p.handshake("aaa", &listen);
+    let mut dialled_by_aaa = p.connect("aaa", &listen);
+    // `peers` comes once p has taken this link as its link to aaa.
+    let frame = dialled_by_aaa.expect_frame(
+        "`peers` on the link aaa dialled: the one to keep (\"aaa\" < \"p\")",
+        false,
+    );
+    if frame["type"] != "peers" {
+        dialled_by_aaa
+            .failure(
+                "the link dialled by the smaller name (aaa) must be kept: `peers` was due on it",
+            )
+            .got(frame.to_string().as_bytes())
+            .raise();
+    }
+    // aaa accepted the other link: aaa closes it.
+    drop(dialled_by_p);
+    p.say("over the kept link");
+    let got = dialled_by_aaa.expect_type("msg", "p's line, on the link that was kept");
+    check_msg(&dialled_by_aaa, &got, "p", "over the kept link");
+    dialled_by_aaa.send(&msg("aaa/1", "aaa", "back"));
+    let lines = p.lines_until("[aaa] back", "aaa's message on the kept link", WAIT);
+    expect_lines(
+        &mut p,
+        &lines,
+        &["* aaa joined".into(), "[aaa] back".into()],
+        "one `joined`, and no `left` for the link that was closed",
+    );
+}
+
+// ---------------------------------------------------------------- step 3
+
+#[test]
+fn step3_the_same_id_twice_from_two_neighbours_is_printed_once_forwarded_once() {
+    step(3, "duplicate suppression: a message id seen before is dropped, not printed or forwarded again");
+    let mut p = peer("p", &[]);
+    let mut h1 = p.connect("h1", "127.0.0.1:9");
+    let mut h2 = p.connect("h2", "127.0.0.1:9");
+    let mut h3 = p.connect("h3", "127.0.0.1:9");
+    expect_joined(&mut p, &["h1", "h2", "h3"], "three harness peers");
+    let dup = msg("x/1", "x", "said once, sent four times");
+    h1.send(&dup);
+    h1.send(&dup);
+    let first = h3.expect_type("msg", "x/1, forwarded by p");
+    check_msg(&h3, &first, "x", "said once, sent four times");
+    h2.send(&dup);
+    h2.send(&dup);
+    h2.send(&msg("x/2", "x", "end via h2"));
+    h1.send(&msg("x/3", "x", "end via h1"));
+    let lines = p.lines_until("[x] end via h2", "x/2 after the duplicates", WAIT);
+    let mut all = lines.clone();
+    if !all.iter().any(|l| l == "[x] end via h1") {
+        all.extend(p.lines_until("[x] end via h1", "x/3 after the duplicates", WAIT));
+    }
+    let copies = all
+        .iter()
+        .filter(|l| *l == "[x] said once, sent four times")
+        .count();
+    if copies != 1 {
+        p.fail_with_lines(
+            "x/1 was printed again: print a message the first time its id is seen, only",
+            &all,
+        );
+    }
+    // h3 gets x/2 and x/3, and no second x/1 before them.
+    let mut ends = 0;
+    while ends < 2 {
+        let got = h3.expect_type("msg", "x/2 and x/3, forwarded by p");
+        if got["id"] == "x/1" {
+            h3.failure(
+                "x/1 was forwarded twice: forward a message the first time its id is seen, only",
+            )
+            .raise();
+        }
+        ends += 1;
+    }
+}
+
+#[test]
+fn step3_a_message_never_goes_back_to_the_neighbour_it_came_from() {
+    step(
+        3,
+        "forwarding: to every neighbour except the one the message came from",
+    );
+    let mut p = peer("p", &[]);
+    let mut h1 = p.connect("h1", "127.0.0.1:9");
+    let mut h2 = p.connect("h2", "127.0.0.1:9");
+    expect_joined(&mut p, &["h1", "h2"], "two harness peers");
+    h1.send(&msg("h1/1", "h1", "from h1"));
+    let got = h2.expect_type("msg", "h1's message, forwarded by p");
+    check_msg(&h2, &got, "h1", "from h1");
+    // h2 answers only once it has h1's message: whatever p sends h1 before
+    // h2's answer, it sent in reply to h1's own message.
+    h2.send(&msg("h2/1", "h2", "from h2"));
+    let back = msgs_until(&mut h1, "from h2", "h2's message, forwarded by p");
+    if back.iter().any(|m| m["id"] == "h1/1") {
+        h1.failure(
+            "p sent h1's own message back to h1: never forward to the neighbour it came from",
+        )
+        .raise();
+    }
+}
+
+#[test]
+fn step3_a_ring_prints_each_message_once_and_never_its_own() {
+    step(3, "a ring (three peers, each linked to the two others): every message printed once, never by its author");
+    let mut peers = mesh_of(&["r1", "r2", "r3"]);
+    peers[0].say("round the ring");
+    peers[0].say("r1 is done");
+    for p in &mut peers[1..] {
+        let lines = p.lines_until("[r1] r1 is done", "r1's messages", WAIT);
+        expect_lines(
+            p,
+            &lines,
+            &["[r1] round the ring".into(), "[r1] r1 is done".into()],
+            "once each, in order",
+        );
+    }
+    // Each of the others answers; r1 must see their answers and nothing of its own.
+    peers[1].say("r2 is done");
+    peers[2].say("r3 is done");
+    for p in &mut peers[1..] {
+        let other = if p.name == "r2" { "r3" } else { "r2" };
+        let last = format!("[{other}] {other} is done");
+        let lines = p.lines_until(&last, "the other's answer", WAIT);
+        expect_lines(
+            p,
+            &lines,
+            std::slice::from_ref(&last),
+            "no copy of r1's messages, which went round the ring",
+        );
+    }
+    let mut lines = peers[0].lines_until("[r2] r2 is done", "r2's answer", WAIT);
+    if !lines.iter().any(|l| l == "[r3] r3 is done") {
+        lines.extend(peers[0].lines_until("[r3] r3 is done", "r3's answer", WAIT));
+    }
+    if lines.len() != 2 {
+        peers[0].fail_with_lines(
+            "r1 printed more than the two answers (its own message, come back round?)",
+            &lines,
+        );
+    }
+}
+
+#[test]
+fn step3_three_authors_100_messages_each_in_order() {
+    step(
+        3,
+        "every peer prints every message of the others exactly once, in each author's order",
+    );
+    let names = ["o1", "o2", "o3"];
+    let mut peers = mesh_of(&names);
+    for p in &peers {
+        let typed: String = (0..100).map(|i| format!("{} says {i}\n", p.name)).collect();
+        p.type_bytes(format!("{typed}{} is done\n", p.name).into_bytes());
+    }
+    for p in &mut peers {
+        let me = p.name.clone();
+        let others: Vec<&str> = names.iter().copied().filter(|n| *n != me).collect();
+        let mut done: BTreeSet<&str> = BTreeSet::new();
+        let mut next: BTreeMap<&str, usize> = others.iter().map(|n| (*n, 0)).collect();
+        let mut lines = Vec::new();
+        while done.len() < others.len() {
+            let line = p.next_line("the other authors' 100 messages and `done`", WAIT);
+            lines.push(line.clone());
+            let Some((author, text)) = line.strip_prefix('[').and_then(|l| l.split_once("] "))
+            else {
+                p.fail_with_lines(&format!("{me}: a line that is not `[from] text`"), &lines);
+            };
+            let Some(author) = others.iter().copied().find(|o| *o == author) else {
+                p.fail_with_lines(
+                    &format!("{me}: a message from `{author}`, not one of {others:?}"),
+                    &lines,
+                );
+            };
+            let expected = match next[author] {
+                100 => format!("{author} is done"),
+                n => format!("{author} says {n}"),
+            };
+            if text != expected || done.contains(author) {
+                p.fail_with_lines(
+                    &format!("{me}: from {author}, expected `{expected}` next (each author's order, each once)"),
+                    &lines,
+                );
+            }
+            *next.get_mut(author).unwrap() += 1;
+            if next[author] == 101 {
+                done.insert(author);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- step 4
+
+#[test]
+fn step4_ctrl_d_says_leave_and_the_others_print_left_once() {
+    step(4, "stdin EOF: `leave` to every neighbour, exit 0; the others print `* NAME left` once and go on");
+    let mut peers = mesh_of(&["a", "b", "c"]);
+    let mut h = peers[0].connect("h", "127.0.0.1:9");
+    expect_joined(&mut peers[0], &["h"], "a harness peer");
+    peers[0].end_stdin();
+    let got = h.expect_type("leave", "a's `leave`, sent before it exits");
+    if got != leave("a") {
+        h.failure("wrong `leave` frame")
+            .got_vs_expected(
+                got.to_string().as_bytes(),
+                leave("a").to_string().as_bytes(),
+            )
+            .raise();
+    }
+    h.expect_closed("a exits after its `leave`");
+    let status = peers[0].process().expect_exit(
+        "stdin ended: it says leave and exits",
+        Duration::from_secs(4),
+    );
+    if status.code() != Some(0) {
+        let why = format!("exit {status}: a peer whose stdin ended exits 0");
+        peers[0].process().fail(why);
+    }
+    for p in &mut peers[1..] {
+        let lines = p.lines_until("* a left", "a said leave", WAIT);
+        expect_lines(p, &lines, &["* a left".into()], "a left, announced once");
+    }
+    peers[2].say("still here");
+    let lines = peers[1].lines_until("[c] still here", "c chats on after a left", WAIT);
+    expect_lines(
+        &mut peers[1],
+        &lines,
+        &["[c] still here".into()],
+        "no second `* a left`",
+    );
+}
+
+#[test]
+fn step4_a_killed_peer_is_announced_left_once() {
+    step(4, "failure: a neighbour's connection ends without `leave`: `* NAME left` once, and chat goes on");
+    let mut peers = mesh_of(&["a", "b", "c"]);
+    kill(peers[2].process());
+    for p in &mut peers[..2] {
+        let lines = p.lines_until("* c left", "c was killed: its connections ended", WAIT);
+        expect_lines(p, &lines, &["* c left".into()], "c left, announced once");
+    }
+    peers[0].say("after c");
+    let lines = peers[1].lines_until("[a] after c", "a chats on after c died", WAIT);
+    expect_lines(
+        &mut peers[1],
+        &lines,
+        &["[a] after c".into()],
+        "no second `* c left`",
+    );
+}
+
+#[test]
+fn step4_a_hung_neighbour_stops_no_one() {
+    step(4, "a neighbour that says nothing (hung, its connection open) stops no one: every connection is read on its own");
+    let mut p = peer("p", &[]);
+    let _hung = p.connect("hung", "127.0.0.1:9");
+    let mut live = p.connect("live", "127.0.0.1:9");
+    expect_joined(&mut p, &["hung", "live"], "two harness peers");
+    live.send(&msg("live/1", "live", "still talking"));
+    let lines = p.lines_until(
+        "[live] still talking",
+        "live's message, while hung says nothing",
+        WAIT,
+    );
+    expect_lines(
+        &mut p,
+        &lines,
+        &["[live] still talking".into()],
+        "one message",
+    );
+    p.say("to everyone");
+    let got = live.expect_type("msg", "p's line");
+    check_msg(&live, &got, "p", "to everyone");
+}
+
+// ---------------------------------------------------------------- step 5
+
+/// Starts p with a good harness neighbour; returns both.
+fn p_and_good() -> (ChatPeer, FrameConn) {
+    let mut p = peer("p", &[]);
+    let good = p.connect("good", "127.0.0.1:9");
+    expect_joined(&mut p, &["good"], "a harness peer");
+    (p, good)
+}
+
+/// The good neighbour still gets through after a bad one was closed.
+#[track_caller]
+fn good_still_served(p: &mut ChatPeer, good: &mut FrameConn, n: usize, after: &str) {
+    let text = format!("still fine {n}");
+    good.send(&msg(&format!("good/{n}"), "good", &text));
+    let last = format!("[good] {text}");
+    let lines = p.lines_until(
+        &last,
+        &format!("the other connections go on after {after}"),
+        WAIT,
+    );
+    if let Some(bad) = lines
+        .iter()
+        .find(|l| l.starts_with('['))
+        .filter(|l| **l != last)
+    {
+        p.fail_with_lines(
+            &format!("a bad frame was printed as a message: {bad}"),
+            &lines,
+        );
+    }
+}
+
+#[test]
+fn step5_a_length_over_65536_closes_that_connection_only() {
+    step(
+        5,
+        "a length of more than 65,536 closes that connection (and only that one), at once",
+    );
+    let (mut p, mut good) = p_and_good();
+    let mut bad = p.connect("bad", "127.0.0.1:9");
+    // A good msg, padded with spaces (JSON allows them) to 65,537 bytes.
+    let empty = msg("bad/1", "bad", "").to_string().len();
+    let mut body = msg("bad/1", "bad", &"x".repeat(65_537 - empty - 8))
+        .to_string()
+        .into_bytes();
+    body.resize(65_537, b' ');
+    bad.send_raw(&frame(&body), "a frame of 65,537 bytes");
+    bad.expect_closed("a length over 65,536 closes the connection");
+    good_still_served(&mut p, &mut good, 1, "a length of 65,537");
+}
+
+#[test]
+fn step5_bad_frames_close_that_connection_only() {
+    step(5, "a cut frame, bytes that are not UTF-8 JSON, or a frame without its fields close that connection only");
+    let (mut p, mut good) = p_and_good();
+    let cases: [(&str, Vec<u8>); 7] = [
+        (
+            "not UTF-8",
+            frame(b"{\"type\":\"msg\",\"id\":\"b/1\",\"from\":\"b\",\"text\":\"\xff\xfe\"}"),
+        ),
+        ("not JSON", frame(b"hello there")),
+        ("a JSON array, not an object", frame(b"[1,2,3]")),
+        ("an unknown type", frame(br#"{"type":"shout","text":"hi"}"#)),
+        (
+            "a msg without its text",
+            frame(br#"{"type":"msg","id":"b/1","from":"b"}"#),
+        ),
+        (
+            "a msg whose text is a number",
+            frame(br#"{"type":"msg","id":"b/1","from":"b","text":7}"#),
+        ),
+        (
+            "a frame cut by EOF",
+            [&100u32.to_be_bytes()[..], b"{\"type\":\"msg\""].concat(),
+        ),
+    ];
+    for (n, (what, bytes)) in cases.iter().enumerate() {
+        let name = format!("bad{n}");
+        let mut bad = p.connect(&name, "127.0.0.1:9");
+        bad.send_raw(bytes, what);
+        if *what == "a frame cut by EOF" {
+            bad.shutdown_write();
+        }
+        bad.expect_closed(&format!("{what} closes that connection"));
+        good_still_served(&mut p, &mut good, n, what);
+    }
+    // A first frame that is not `hello`.
+    let context = p.context();
+    let mut rude = FrameConn::dial(p.addr(), "harness peer rude", context);
+    rude.send(&msg("rude/1", "rude", "no hello first"));
+    rude.expect_closed("the first frame of a connection must be `hello`");
+    good_still_served(
+        &mut p,
+        &mut good,
+        99,
+        "a connection whose first frame is not `hello`",
+    );
+}
+
+#[test]
+fn step5_a_length_of_4_gib_is_never_trusted() {
+    step(
+        5,
+        "a length comes from the network: check it before you allocate or read that much",
+    );
+    let (mut p, mut good) = p_and_good();
+    let mut bad = p.connect("bad", "127.0.0.1:9");
+    let _ = bad.try_send_raw(&0xFFFF_FFF0u32.to_be_bytes());
+    let chunk = vec![b' '; 64 * 1024];
+    for _ in 0..(48 * 16) {
+        // 48 MiB, or until p closes this connection (as it must, at once)
+        if bad.try_send_raw(&chunk).is_err() {
+            break;
+        }
+    }
+    good_still_served(&mut p, &mut good, 1, "a length of 4 GiB");
+    expect_peak_under(
+        p.process(),
+        24.0,
+        "a neighbour claimed a 4 GiB frame and sent 48 MiB of it",
+        "Check the length against 65,536 before reading the body: close the connection at once.",
+    );
+}
+
+#[test]
+fn step5_a_silent_neighbour_is_dropped_and_stalls_no_one() {
+    step(5, "a neighbour that never reads is dropped once its queue stays full, and never stalls the others");
+    let (mut p, mut live) = p_and_good();
+    let context = p.context();
+    let silent = SilentPeer::connect(p.addr(), "silent", "127.0.0.1:9", &context);
+    expect_joined(
+        &mut p,
+        &["silent"],
+        "a neighbour that says hello and then never reads",
+    );
+    // Deliveries may pause while the silent one's queue is full (2 s at most
+    // before it is dropped), never for 5 s.
+    live.set_patience(Duration::from_secs(5));
+    const LINES: usize = 4000;
+    let filler = "z".repeat(4000);
+    let typed: String = (0..LINES).map(|i| format!("{i:05} {filler}\n")).collect();
+    p.type_bytes(typed.into_bytes());
+    p.say("last line");
+    let mut left = false;
+    let mut i = 0;
+    loop {
+        let got = live.expect_frame("p's lines, without a stall while silent fills up", true);
+        if got == leave("silent") {
+            left = true;
+            continue;
+        }
+        if got["type"] != "msg" {
+            continue;
+        }
+        let expected = if i == LINES {
+            "last line".to_string()
+        } else {
+            format!("{i:05} {filler}")
+        };
+        if got["text"] != expected.as_str() {
+            live.failure(format!("line {i} of p's {LINES} lines is wrong or missing"))
+                .raise();
+        }
+        i += 1;
+        if i > LINES {
+            break;
+        }
+    }
+    let lines = p.lines_until(
+        "* silent left",
+        "a neighbour stuck for 2 s is dropped, which counts as leaving",
+        WAIT,
+    );
+    expect_lines(&mut p, &lines, &["* silent left".into()], "silent dropped");
+    if !left {
+        let _ = live.expect_type(
+            "leave",
+            "silent's `leave`, sent on its behalf when it was dropped",
+        );
+    }
+    if !silent.closed_within(Duration::from_secs(4)) {
+        p.process().fail(
+            "the silent neighbour's connection was never closed: drop a stuck neighbour".into(),
+        );
+    }
+}
