@@ -127,6 +127,9 @@ run_c() {
 run_pair() {
     local start end spid addr peak
     rm -f "$work/files/"*
+    # Removed first: the shell truncates it only once the server's process
+    # starts, and the loop below must not read the last run's address.
+    rm -f "$work/server.out"
     taskset -c "$server_cpu" "$server_bin" --dir "$work/files" --port 0 >"$work/server.out" 2>"$work/server.err" &
     spid=$!
     pids+=("$spid")
