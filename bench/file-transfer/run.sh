@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark of exercise 02: a 1 GiB upload over loopback with the reference
-# pair (file-client -> file-server), against socat copying the same file
-# through a loopback TCP socket into a file, in the same run, on the same CPUs.
+# pair (file-client -> file-server), against C (transfer.c: a bare sender and
+# receiver, the plain 128 KiB read/write loop, and sendfile + splice) and
+# socat, each copying the same file through a loopback TCP socket into a file,
+# in the same run, on the same CPUs.
+#
+# Goal of the reference: at least 0.9 x the best C figure and 1.5 x socat,
+# with the server's peak RSS a few MiB.
 #
 # Prints the throughput of each, the ratio, and the server's peak resident
 # memory (VmHWM). The server syncs the file to disk before it answers OK, so
@@ -11,6 +16,7 @@
 #   bash bench/file-transfer/run.sh            # 1 GiB, best of 3
 #   SIZE_MIB=256 RUNS=1 bash bench/file-transfer/run.sh
 #   BENCH_DIR=/tmp bash bench/file-transfer/run.sh   # files on disk instead
+#   IPC_KIT_BIN_FILE_SERVER=... IPC_KIT_BIN_FILE_CLIENT=... bash bench/file-transfer/run.sh   # yours
 #
 # The files live in /dev/shm (memory) by default: on disk, both sides measure
 # the disk, not the sockets.
@@ -27,11 +33,22 @@ target=${CARGO_TARGET_DIR:-$root/target}
 case "$target" in /*) ;; *) target=$root/$target ;; esac
 bin=$target/solutions/release
 
-command -v socat >/dev/null || { apt-get install -y socat >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y socat >/dev/null; }; }
-command -v taskset >/dev/null || apt-get install -y util-linux >/dev/null
+need=()
+command -v socat >/dev/null || need+=(socat)
+command -v taskset >/dev/null || need+=(util-linux)
+command -v gcc >/dev/null || need+=(gcc)
+if [ ${#need[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 
-echo "building the reference solution (release)..."
+echo "building the reference solution (release) and the C pair..."
 (cd "$root" && cargo build -q --release -p file-transfer-solution --target-dir "$target/solutions")
+mkdir -p "$bin"
+gcc -O2 -Wall -o "$bin/transfer-c" "$root/bench/file-transfer/transfer.c"
+server_bin=${IPC_KIT_BIN_FILE_SERVER:-$bin/file-server}
+client_bin=${IPC_KIT_BIN_FILE_CLIENT:-$bin/file-client}
+echo "pair under test: $server_bin, $client_bin"
 
 work=$(mktemp -d "${BENCH_DIR:-/dev/shm}/bench-file-transfer.XXXXXX")
 pids=()
@@ -46,6 +63,7 @@ trap cleanup EXIT
 cpus=$(nproc)
 server_cpu=0
 client_cpu=$((cpus > 1 ? 1 : 0))
+echo "machine: $cpus cpus ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(uname -sr)"
 echo "cpu placement: receivers on cpu $server_cpu, senders on cpu $client_cpu (taskset), $cpus cpus online"
 echo "files in $(df --output=fstype "$work" | tail -1) at $work; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -83,11 +101,36 @@ run_socat() { # $1 = "sync" to fsync the copy before the clock stops
     mib_s "$start" "$end"
 }
 
+# The C pair: $1 = copy|splice for the receiver, $2 = copy|sendfile for the sender.
+run_c() {
+    local out start end rpid port
+    out=$work/c.bin
+    rm -f "$out" "$work/c.port"
+    taskset -c "$server_cpu" timeout "$LIMIT" "$bin/transfer-c" recv "$out" "$1" >"$work/c.port" &
+    rpid=$!
+    pids+=("$rpid")
+    for _ in $(seq 200); do
+        [ -s "$work/c.port" ] && break
+        sleep 0.01 # polling for the port line, at most 2 s
+    done
+    port=$(cat "$work/c.port")
+    start=$(now)
+    taskset -c "$client_cpu" timeout "$LIMIT" "$bin/transfer-c" send "$port" "$work/source.bin" "$2"
+    wait "$rpid"
+    end=$(now)
+    cmp -s "$out" "$work/source.bin" || { echo "C copy differs" >&2; exit 1; }
+    rm -f "$out"
+    mib_s "$start" "$end"
+}
+
 # The reference pair; also records the server's peak memory.
 run_pair() {
     local start end spid addr peak
     rm -f "$work/files/"*
-    taskset -c "$server_cpu" "$bin/file-server" --dir "$work/files" --port 0 >"$work/server.out" 2>"$work/server.err" &
+    # Removed first: the shell truncates it only once the server's process
+    # starts, and the loop below must not read the last run's address.
+    rm -f "$work/server.out"
+    taskset -c "$server_cpu" "$server_bin" --dir "$work/files" --port 0 >"$work/server.out" 2>"$work/server.err" &
     spid=$!
     pids+=("$spid")
     for _ in $(seq 200); do
@@ -97,7 +140,7 @@ run_pair() {
     addr=$(sed -n 's/^listening on //p' "$work/server.out")
     [ -n "$addr" ] || { echo "file-server did not start" >&2; cat "$work/server.err" >&2; exit 1; }
     start=$(now)
-    taskset -c "$client_cpu" timeout "$LIMIT" "$bin/file-client" --server "$addr" "$work/source.bin" >/dev/null
+    taskset -c "$client_cpu" timeout "$LIMIT" "$client_bin" --server "$addr" "$work/source.bin" >/dev/null
     end=$(now)
     peak=$(awk '/VmHWM/ {print $2}' "/proc/$spid/status")
     kill "$spid"
@@ -108,23 +151,32 @@ run_pair() {
 
 best() { sort -n | tail -1; }
 
-pair=() socat_plain=() socat_sync=() peaks=()
+pair=() socat_plain=() socat_sync=() peaks=() c_copy=() c_zero=()
 for i in $(seq "$RUNS"); do
     read -r rate peak < <(run_pair)
     pair+=("$rate")
     peaks+=("$peak")
+    c_copy+=("$(run_c copy copy)")
+    c_zero+=("$(run_c splice sendfile)")
     socat_plain+=("$(run_socat nosync)")
     socat_sync+=("$(run_socat sync)")
-    echo "run $i: reference pair ${rate} MiB/s (server VmHWM ${peak} kB), socat ${socat_plain[-1]} MiB/s, socat + fsync ${socat_sync[-1]} MiB/s"
+    echo "run $i: reference pair ${rate} MiB/s (server VmHWM ${peak} kB), C read/write ${c_copy[-1]}, C sendfile/splice ${c_zero[-1]}, socat ${socat_plain[-1]} MiB/s, socat + fsync ${socat_sync[-1]} MiB/s (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 
 p=$(printf '%s\n' "${pair[@]}" | best)
 s=$(printf '%s\n' "${socat_plain[@]}" | best)
 ss_=$(printf '%s\n' "${socat_sync[@]}" | best)
+cc=$(printf '%s\n' "${c_copy[@]}" | best)
+cz=$(printf '%s\n' "${c_zero[@]}" | best)
 peak=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
 echo
 echo "file-transfer, ${SIZE_MIB} MiB over 127.0.0.1, best of $RUNS (load average now: $(cut -d' ' -f1-3 /proc/loadavg)):"
-echo "  reference pair      ${p} MiB/s   (server peak RSS $((peak / 1024)) MiB)"
-echo "  socat               ${s} MiB/s"
-echo "  socat + fsync       ${ss_} MiB/s"
-python3 -c "print(f'  ratio to socat + fsync: {$p / $ss_:.2f}   ratio to socat: {$p / $s:.2f}')"
+echo "  pair under test          ${p} MiB/s   (server peak RSS $((peak / 1024)) MiB)"
+echo "  C read/write 128 KiB     ${cc} MiB/s"
+echo "  C sendfile + splice      ${cz} MiB/s"
+echo "  socat                    ${s} MiB/s"
+echo "  socat + fsync            ${ss_} MiB/s"
+python3 -c "
+c = max($cc, $cz)
+print(f'  ratio to the best C: {$p / c:.2f}   to C read/write: {$p / $cc:.2f}   to C sendfile + splice: {$p / $cz:.2f}')
+print(f'  ratio to socat: {$p / $s:.2f}   to socat + fsync: {$p / $ss_:.2f}')"
