@@ -441,13 +441,17 @@ fn step5_a_16_kib_header_in_uneven_pieces_gets_431() {
 
 #[test]
 fn step6_a_silent_client_does_not_hold_up_50_others() {
-    step(6, "while one client holds a connection open and silent, 50 others are served (a thread per connection)");
+    step(6, "while one client holds a connection open, silent after the first bytes of its request, 50 others are served (a thread per connection)");
     let server = start();
-    // Connected first, so a server that serves one connection at a time
-    // takes it first, and waits on it.
+    // Connected first, and its first bytes sent, so a server that serves one
+    // connection at a time takes it first, and waits on it for the rest. (The
+    // bytes matter: a server may ask the kernel, with TCP_DEFER_ACCEPT, to
+    // hand over only connections that have sent something, and would never
+    // see a client that sent nothing; a stalled request it must see.)
     let mut silent = TcpConn::to(&server, "nc {addr}");
+    silent.send(b"GET / HT");
     let repro = format!(
-        "nc {} {}    # and leave it silent; then, in a third terminal: curl -v http://{}/",
+        "nc {} {}    # type `GET / HT` and stop there; then, in a third terminal: curl -v http://{}/",
         server.addr().ip(),
         server.addr().port(),
         server.addr()
@@ -459,8 +463,8 @@ fn step6_a_silent_client_does_not_hold_up_50_others() {
         let (path, _) = pages[i % 3];
         let mut conn = HttpConn::open_with_repro(&server, &get(path), &repro);
         conn.hint(&format!(
-            "client {} of 50, while another connection stays open and silent: a server that serves one \
-             connection at a time is still waiting for that one's request",
+            "client {} of 50, while another connection stays open, its request half sent: a server that \
+             serves one connection at a time is still waiting for the rest of that one's request",
             i + 1
         ));
         conn.send(&get(path));
@@ -482,7 +486,7 @@ fn step6_a_silent_client_does_not_hold_up_50_others() {
             )
             .raise(),
         _ => silent
-            .failure("the silent client got an answer, though it never sent a request")
+            .failure("the silent client got an answer, though its request was never finished")
             .raise(),
     }
 }
