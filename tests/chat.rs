@@ -1241,3 +1241,57 @@ fn step6_two_thousand_clients_on_a_handful_of_threads() {
     }
     expect_few_threads(&mut server, &crowd, clients, ceiling);
 }
+
+// ------------------------------------------- found by mutation testing
+
+#[test]
+fn step5_client_renders_rooms_alone_as_none() {
+    step(
+        5,
+        "`ROOMS` alone (no room has members) is shown as `rooms: (none)`, not as an empty list",
+    );
+    let server = ScriptedServer::start(|conn| {
+        conn.expect_line("/rooms");
+        conn.send_line("ROOMS");
+        conn.expect_line("/quit");
+    });
+    let run = chat_client(&server, &[], "/rooms\n").run();
+    server.finish(&run);
+    expect_code(
+        &run,
+        0,
+        "stdin ended, the client sent `/quit`, the server closed",
+    );
+    expect_stdout(
+        &run,
+        &["rooms: (none)"],
+        "the server answered `ROOMS` with no room after it: the README shows that as \
+         `rooms: (none)` (a bare `rooms: ` tells the user nothing)",
+    );
+}
+
+#[test]
+fn step3_a_command_is_its_first_word_whatever_follows() {
+    step(
+        3,
+        "a command is its first word: `/rooms x` is `/rooms`, `/quit now` is `/quit` (what follows \
+         is ignored, as step 5 says a typed command reaches the server as it is)",
+    );
+    let server = start_server();
+    let mut a = Chatter::named(&server, "a");
+    a.join("lobby");
+    a.conn.send_line("/rooms x");
+    a.expect(
+        "ROOMS lobby:1",
+        "`/rooms x` is `/rooms`: the command word is what comes before the first space, and \
+         what follows it is ignored (`/dance with me` is `ERR unknown command /dance` the same way)",
+    );
+    let mut b = Chatter::named(&server, "b");
+    b.join("lobby");
+    a.expect("JOIN lobby b", "b joined lobby");
+    a.conn.send_line("/quit now");
+    a.conn.expect_closed(
+        "`/quit now` is `/quit`: the server sends what is queued, then closes the connection",
+    );
+    b.expect("LEAVE lobby a", "a quit with `/quit now`: its room is told");
+}
