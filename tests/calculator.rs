@@ -2,7 +2,7 @@
 //!
 //! Each test is named after the README step it checks. The server is tested
 //! through the harness's own TCP connections; the expected answers come from
-//! the spec's examples and, for random expressions, from the harness's oracle
+//! the README's examples and, for random expressions, from the harness's oracle
 //! (`harness::calc`, a shunting-yard evaluator written independently of the
 //! reference solution's recursive descent). The client is tested against the
 //! harness's calculator peer, which answers with the same oracle.
@@ -502,7 +502,7 @@ fn line_of(tree: &Tree, spacing: &[u8], stray: &Option<(prop::sample::Index, cha
 
 #[test]
 fn step4_random_expressions_agree_with_the_oracle() {
-    step(4, "random expressions evaluate as the spec says (the harness's oracle computes the expected answer)");
+    step(4, "random expressions evaluate as the README says (the harness's oracle computes the expected answer)");
     // 300 cases: each is one round trip, well under a second in all.
     const CASES: u32 = 300;
     let seed: u64 = match std::env::var("CALC_SEED") {

@@ -9,7 +9,7 @@
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
     /// A literal. It may be infinite (`1e400`): that is the evaluator's
-    /// business, as the spec makes it an evaluation error.
+    /// business, as the README makes it an evaluation error.
     Number(f64),
     /// One of `+ - * / % ^ ( )`.
     Symbol(char),

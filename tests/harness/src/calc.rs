@@ -25,7 +25,7 @@ pub const MAX_LINE: usize = 4096;
 /// How many levels of `(`, unary operators and `^` may nest.
 pub const MAX_DEPTH: usize = 256;
 
-/// The reply the spec requires for one line (given without its `\n`; a
+/// The reply the README requires for one line (given without its `\n`; a
 /// trailing `\r` is dropped first), without the `\n`: `11`, `ERR …`.
 pub fn expected_reply(line: &[u8]) -> String {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -162,7 +162,7 @@ impl Pending {
         }
     }
 
-    /// Whether this entry opens a nesting level (the spec counts `(`, unary
+    /// Whether this entry opens a nesting level (the README counts `(`, unary
     /// operators and `^` together).
     fn nests(self) -> bool {
         matches!(

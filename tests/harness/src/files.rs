@@ -60,7 +60,7 @@ pub fn wait_for_tree(
         if Instant::now() >= deadline {
             return (listing, false);
         }
-        thread::sleep(Duration::from_millis(5)); // the pace of polling the directory (the spec says polled), not a wait for readiness
+        thread::sleep(Duration::from_millis(5)); // the pace of polling the directory: a partial file can only be seen by looking, not a wait for readiness
     }
 }
 
