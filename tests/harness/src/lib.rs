@@ -50,7 +50,7 @@ pub use census::{census, Census};
 pub use contain::MEMORY_CEILING;
 pub use crash::{kill_9, Crash};
 pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
-pub use memory::{expect_peak_under, peak_rss_kib, peak_rss_mib};
+pub use memory::{expect_peak_growth_under, expect_peak_under, peak_rss_kib, peak_rss_mib};
 pub use output::expect_stdout;
 pub use ports::{RefusedTcpPort, SilentUdpPort};
 pub use process::{describe_status, exited_within, Client, Process, Program, Run, Server};

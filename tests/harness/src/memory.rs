@@ -21,6 +21,29 @@ pub fn expect_peak_under(process: &mut Process, bound_mib: f64, doing: &str, fix
     }
 }
 
+/// Fails the test unless `process` (with its descendants) grew its peak
+/// resident memory by under `bound_mib` MiB since `before_mib` (its
+/// [`peak_rss_mib`] read before the work measured). A bound on growth, not
+/// on the total: an interpreter's own start-up (a Python program begins near
+/// 10 MiB) is not what the test is about.
+#[track_caller]
+pub fn expect_peak_growth_under(
+    process: &mut Process,
+    before_mib: f64,
+    bound_mib: f64,
+    doing: &str,
+    fix: &str,
+) {
+    let peak = peak_rss_mib(process);
+    if peak - before_mib >= bound_mib {
+        process.fail(format!(
+            "the peak resident memory (VmHWM) of {} grew from {before_mib:.1} MiB to {peak:.1} MiB \
+             while {doing}; expected it to grow by under {bound_mib} MiB. {fix}",
+            process.program().name()
+        ));
+    }
+}
+
 /// The peak resident memory (`VmHWM`, the high-water mark of RSS), in KiB, of
 /// `process` plus every live process of its family (everything it started,
 /// however it detached): a server that hands a connection to a child process is
