@@ -10,6 +10,7 @@ use std::thread;
 use std::time::Instant;
 
 use super::build;
+use super::durations;
 use super::faults::{self, Check};
 use super::pool::{in_pool, run_tests};
 use super::processes::leftovers;
@@ -24,6 +25,16 @@ use crate::points::{self, Points};
 enum Job<'a> {
     Solution(&'a Path),
     Fault(&'a Check),
+}
+
+impl Job<'_> {
+    /// What the job is called in `target/verify-durations`.
+    fn name(&self) -> String {
+        match self {
+            Job::Solution(binary) => format!("solution {}", binary.display()),
+            Job::Fault(check) => check.name(),
+        }
+    }
 }
 
 pub fn verify(
@@ -114,10 +125,21 @@ pub fn verify(
             .map(|binary| Job::Solution(binary))
             .chain(checks.iter().map(Job::Fault))
             .collect();
-        let mut runs = in_pool(&jobs, |job| match job {
+        let names: Vec<String> = jobs.iter().map(Job::name).collect();
+        let last_time = durations::load(&exercise.dir);
+        let expected: Vec<Option<f64>> = names.iter().map(|n| last_time.get(n).copied()).collect();
+        let timed = in_pool(&jobs, &expected, |job| match job {
             Job::Solution(binary) => run_tests(binary, &cwd, &[], &[]),
             Job::Fault(check) => faults::run(&context, check, &cwd),
         });
+        durations::save(
+            &exercise.dir,
+            &names
+                .into_iter()
+                .zip(timed.iter().map(|(_, took)| *took))
+                .collect::<Vec<_>>(),
+        );
+        let mut runs: Vec<_> = timed.into_iter().map(|(run, _)| run).collect();
         let fault_runs = runs.split_off(built.all_tests.len());
         let mut on_solution = TestRun::default();
         for run in runs {

@@ -39,6 +39,13 @@ enum Expect {
     Accepted { prefixes: Vec<String> },
 }
 
+impl Check {
+    /// Its row's name in the table: the fault and what it is expected to do.
+    pub fn name(&self) -> String {
+        format!("{} {}", self.label, expectation(&self.expect))
+    }
+}
+
 /// What verify knows of the exercise when it checks its faults.
 pub struct Context<'a> {
     pub exercise: &'a Exercise,

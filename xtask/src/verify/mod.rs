@@ -18,9 +18,11 @@
 //! by side), `build.rs` (one build, and the test binaries it made), `faults.rs`
 //! (faults, foreign programs and hostile fixtures), `readme.rs` (the README
 //! and the docs against the tests), `pool.rs` (test binaries run a few at a
+//! time, the longest first), `durations.rs` (how long each took last
 //! time), `processes.rs` (nothing outlives a run), `text.rs` (reports).
 
 mod build;
+mod durations;
 mod exercise;
 mod faults;
 mod pool;
@@ -74,6 +76,7 @@ impl Tally {
 }
 
 pub fn run(args: &[String]) -> Result<bool, String> {
+    processes::mark_this_run();
     let mut only = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {

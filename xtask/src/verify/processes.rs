@@ -1,4 +1,9 @@
 //! No program outlives the run that started it.
+//!
+//! Only this run's programs count: verify puts a mark in its own environment
+//! ([`mark_this_run`]) that every process it starts inherits, down to the
+//! servers its tests start. A test run by hand beside verify, in the same
+//! target directory, has no mark, and is neither reported nor killed.
 
 use std::fs;
 use std::path::PathBuf;
@@ -6,17 +11,36 @@ use std::path::PathBuf;
 use super::Tally;
 use crate::kit;
 
-/// Fails a check, and kills them, if programs of this kit are still running
-/// after `what`: built in its target directory, or a foreign program of its
-/// faults (a script runs as its interpreter, named on its command line).
+/// The variable that marks this run's processes. Not `IPC_KIT_…`: verify
+/// clears those from what it starts.
+const MARK: &str = "XTASK_VERIFY_RUN";
+
+/// Marks every process this run starts from now on. Called once, before
+/// verify starts any thread.
+pub fn mark_this_run() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    std::env::set_var(MARK, format!("{}-{}", std::process::id(), now.as_nanos()));
+}
+
+/// Fails a check, and kills them, if programs of this run are still running
+/// after `what`: built in the kit's target directory, or a foreign program
+/// of its faults (a script runs as its interpreter, named on its command
+/// line). A program that clears its environment escapes this last check;
+/// the harness has contained it already (docs/containment.md).
 pub fn leftovers(tally: &mut Tally, what: &str) {
     let target = kit::target_dir();
     let faults = kit::root().join("tests/faults");
     let me = std::process::id();
+    let mark = match std::env::var(MARK) {
+        Ok(token) => format!("{MARK}={token}").into_bytes(),
+        Err(_) => Vec::new(),
+    };
     let mut found = Vec::new();
     for (pid, exe, args) in processes() {
         let foreign = args.iter().any(|arg| arg.starts_with(&faults));
-        if pid != me && (exe.starts_with(&target) || foreign) {
+        if pid != me && (exe.starts_with(&target) || foreign) && marked(pid, &mark) {
             found.push(format!("{pid} {}", exe.display()));
             kill(pid);
         }
@@ -27,6 +51,16 @@ pub fn leftovers(tally: &mut Tally, what: &str) {
             format!("no program outlives {what}: still running {found:?}"),
         );
     }
+}
+
+/// Whether the process's environment holds `mark` (every process does, when
+/// there is no mark).
+fn marked(pid: u32, mark: &[u8]) -> bool {
+    if mark.is_empty() {
+        return true;
+    }
+    let environ = fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+    environ.split(|b| *b == 0).any(|entry| entry == mark)
 }
 
 /// Every process we can see, with its executable and command line.
@@ -53,4 +87,49 @@ fn kill(pid: u32) {
     let _ = std::process::Command::new("kill")
         .args(["-KILL", &pid.to_string()])
         .status();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::{Command, Stdio};
+
+    use super::*;
+
+    /// A copy of `cat` in the target directory stands in for a kit program:
+    /// it waits on its stdin for as long as the test holds it open.
+    fn idle_program() -> PathBuf {
+        let dir = kit::target_dir().join("verify-processes-test");
+        fs::create_dir_all(&dir).unwrap();
+        let copy = dir.join("idle-cat");
+        if !copy.exists() {
+            fs::copy("/bin/cat", &copy).unwrap();
+        }
+        copy
+    }
+
+    #[test]
+    fn only_what_this_run_started_is_reported_and_killed() {
+        mark_this_run();
+        let program = idle_program();
+        let spawn = |marked: bool| {
+            let mut command = Command::new(&program);
+            if !marked {
+                command.env_remove(MARK);
+            }
+            command.stdin(Stdio::piped()).spawn().unwrap()
+        };
+        let mut ours = spawn(true);
+        let mut someone_elses = spawn(false);
+
+        let mut tally = Tally::default();
+        leftovers(&mut tally, "this test");
+        assert_eq!(tally.failed, 1, "exactly the marked program is a leftover");
+        // Killed: it ends although its stdin is still open.
+        let status = ours.wait().unwrap();
+        assert!(!status.success(), "the marked program was killed");
+        // Not this run's: still running until its stdin closes.
+        assert!(someone_elses.try_wait().unwrap().is_none());
+        drop(someone_elses.stdin.take());
+        assert!(someone_elses.wait().unwrap().success());
+    }
 }
