@@ -387,7 +387,7 @@ fn grade(
     // Every program named: one the submission lacks fails its tests.
     let mut env = vec![("IPC_KIT_REQUIRE_BIN".to_string(), "1".to_string())];
     for program in &plan.programs {
-        let var = format!("IPC_KIT_BIN_{}", program.to_uppercase().replace('-', "_"));
+        let var = kit::bin_var(program);
         if let Some((_, path)) = programs.iter().find(|(name, _)| name == program) {
             env.push((var, path.to_string_lossy().into_owned()));
         }

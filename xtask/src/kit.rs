@@ -19,6 +19,12 @@ pub fn target_dir() -> PathBuf {
     }
 }
 
+/// The variable through which the harness runs another program in place of
+/// `program`: `IPC_KIT_BIN_CHAT_SERVER` for `chat-server`.
+pub fn bin_var(program: &str) -> String {
+    format!("IPC_KIT_BIN_{}", program.to_uppercase().replace('-', "_"))
+}
+
 /// One exercise: `exercises/NN-name`, and what belongs to it elsewhere.
 #[derive(Debug)]
 pub struct Exercise {

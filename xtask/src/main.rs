@@ -38,7 +38,9 @@ tasks:
   watch [EXERCISE]              rerun on every save: the steps to do and the first failure
   hint EXERCISE [STEP]          the README's hint for STEP, or for the first failing step
   new NN-name --bins a,b        the skeleton of a new exercise (cargo xtask new --help)
-  mutants [EXERCISE] [-- ARGS]  cargo-mutants on a reference solution, with its exercise's tests";
+  mutants [EXERCISE] [--as PROGRAM=BIN] [-- ARGS]
+                                cargo-mutants on a reference solution, with its exercise's tests
+                                (--as: with the solution's BIN standing in for PROGRAM)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

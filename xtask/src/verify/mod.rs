@@ -34,7 +34,7 @@ use crate::cargo::{self, Outcome};
 use crate::kit::{self, Exercise};
 use crate::points::{self, Points};
 use processes::leftovers;
-use text::print_tail;
+use text::{print_tail, report_of};
 
 /// Tallies checks and prints each as a table row (or holds the rows, to be
 /// printed in their place later).
@@ -135,8 +135,17 @@ fn verify_kit(tally: &mut Tally) -> Result<(), String> {
             .map(|(name, _)| name.as_str())
             .collect();
         let ok = failed.is_empty() && !run.build_failed && !run.passed().is_empty();
-        if !ok {
+        // Each failing test's own report; the output's tail when none is
+        // found (a build that failed).
+        let reports: Vec<&str> = failed
+            .iter()
+            .filter_map(|test| report_of(&run.output, test))
+            .collect();
+        if !ok && reports.is_empty() {
             print_tail(&run.output, 40);
+        }
+        for report in reports {
+            print_tail(report, 40);
         }
         let failures = match failed.len() {
             0 => String::new(),
