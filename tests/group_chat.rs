@@ -173,8 +173,7 @@ fn step1_several_frames_in_one_segment_are_separate_messages() {
     let mut bob = alice.connect("bob", "127.0.0.1:9");
     expect_joined(&mut alice, &["bob"], "a `hello` from a new name");
     let mut bytes = Vec::new();
-    let texts = ["one", "two", "three", "four"];
-    for (i, text) in texts.iter().enumerate() {
+    for (i, text) in ["one", "two", "three", "four"].iter().enumerate() {
         bytes.extend(frame(
             msg(&format!("bob/{}", i + 1), "bob", text)
                 .to_string()
@@ -182,13 +181,27 @@ fn step1_several_frames_in_one_segment_are_separate_messages() {
         ));
     }
     bob.send_raw(&bytes, "four msg frames in one write");
-    let lines = alice.lines_until("[bob] four", "four frames, four messages", WAIT);
-    let expected: Vec<String> = texts.iter().map(|t| format!("[bob] {t}")).collect();
+    // Then a fifth, in a write of its own, once the first has shown: a peer
+    // that takes one read for one frame drops two to four and prints `five`
+    // next, so the test sees the wrong line at once instead of waiting for
+    // `four` until its deadline.
+    let first = alice.lines_until("[bob] one", "the first frame of the segment", WAIT);
+    let five = frame(msg("bob/5", "bob", "five").to_string().as_bytes());
+    bob.send_raw(&five, "a fifth msg frame, in a write of its own");
+    let mut lines = first;
+    let expected: Vec<String> = ["one", "two", "three", "four", "five"]
+        .iter()
+        .map(|t| format!("[bob] {t}"))
+        .collect();
+    while lines.len() < expected.len() && lines[..] == expected[..lines.len()] {
+        let line = alice.next_line("the next frame's message", WAIT);
+        lines.push(line);
+    }
     expect_lines(
         &mut alice,
         &lines,
         &expected,
-        "each frame of the segment is one message, in order",
+        "each frame of the four that came in one segment is one message, in order, then the fifth",
     );
 }
 
