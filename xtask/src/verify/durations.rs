@@ -2,8 +2,8 @@
 //! that the next run starts the longest first (see `pool.rs`).
 //!
 //! Kept in `target/verify-durations/NN-name`, a line per check: seconds, a
-//! tab, the check's name. A missing or unreadable file only means no order
-//! is known yet.
+//! tab, the check's name. A check never timed (a fresh clone) gets a first
+//! guess from its kind instead (`Job::first_guess`).
 
 use std::collections::HashMap;
 use std::fs;

@@ -28,6 +28,15 @@ enum Job<'a> {
 }
 
 impl Job<'_> {
+    /// Seconds it may take, when it was never timed: a solution's whole
+    /// test binary first.
+    fn first_guess(&self) -> f64 {
+        match self {
+            Job::Solution(_) => 10.0,
+            Job::Fault(check) => check.first_guess(),
+        }
+    }
+
     /// What the job is called in `target/verify-durations`.
     fn name(&self) -> String {
         match self {
@@ -127,7 +136,11 @@ pub fn verify(
             .collect();
         let names: Vec<String> = jobs.iter().map(Job::name).collect();
         let last_time = durations::load(&exercise.dir);
-        let expected: Vec<Option<f64>> = names.iter().map(|n| last_time.get(n).copied()).collect();
+        let expected: Vec<f64> = jobs
+            .iter()
+            .zip(&names)
+            .map(|(job, name)| last_time.get(name).copied().unwrap_or(job.first_guess()))
+            .collect();
         let timed = in_pool(&jobs, &expected, |job| match job {
             Job::Solution(binary) => run_tests(binary, &cwd, &[], &[]),
             Job::Fault(check) => faults::run(&context, check, &cwd),

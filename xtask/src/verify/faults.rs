@@ -44,6 +44,17 @@ impl Check {
     pub fn name(&self) -> String {
         format!("{} {}", self.label, expectation(&self.expect))
     }
+
+    /// How long it may take, before verify has timed it (on a fresh clone):
+    /// a program accepted runs many tests; a hostile fixture is rejected when
+    /// the harness's patience (4 s) runs out; most faults fail at once.
+    pub fn first_guess(&self) -> f64 {
+        match &self.expect {
+            Expect::Accepted { .. } => 8.0,
+            Expect::Rejected { .. } if self.label.starts_with("hostile ") => 4.0,
+            Expect::Rejected { .. } => 1.0,
+        }
+    }
 }
 
 /// What verify knows of the exercise when it checks its faults.

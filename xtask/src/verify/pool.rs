@@ -16,17 +16,16 @@ const POOL: usize = 8;
 
 /// Runs `work` on every job, [`POOL`] at a time, and returns the results in
 /// the jobs' order, each with how long it took. The jobs start in the order
-/// of `expected` (seconds each took last time, if known), the longest first:
+/// of `expected` (the seconds each is expected to take), the longest first:
 /// a 4 s job started last would keep the pool open 4 s after everything
-/// else is done. A job never timed counts as the longest.
+/// else is done.
 pub fn in_pool<J: Sync, R: Send>(
     jobs: &[J],
-    expected: &[Option<f64>],
+    expected: &[f64],
     work: impl Fn(&J) -> R + Sync,
 ) -> Vec<(R, Duration)> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    let guess = |i: usize| expected.get(i).copied().flatten().unwrap_or(f64::INFINITY);
-    order.sort_by(|a, b| guess(*b).total_cmp(&guess(*a)));
+    order.sort_by(|a, b| expected[*b].total_cmp(&expected[*a]));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<(R, Duration)>>> =
         Mutex::new((0..jobs.len()).map(|_| None).collect());
