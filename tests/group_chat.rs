@@ -669,6 +669,41 @@ fn step4_a_killed_peer_is_announced_left_once() {
 }
 
 #[test]
+fn step4_a_name_that_left_and_comes_back_is_not_announced_left_again() {
+    step(4, "`* NAME left` once per name: a name that left, then connects again and vanishes, is not announced twice");
+    let mut alice = peer("alice", &[]);
+    let mut h = alice.connect("h", "127.0.0.1:9");
+    expect_joined(&mut alice, &["h"], "a harness peer");
+    h.send(&leave("h"));
+    let lines = alice.lines_until("* h left", "h said leave", WAIT);
+    expect_lines(
+        &mut alice,
+        &lines,
+        &["* h left".into()],
+        "h left, announced once",
+    );
+    // The same name again, on a new connection (a late second connection
+    // of a mesh being built looks just like this), then gone without a word.
+    let mut again = alice.connect("h", "127.0.0.1:9");
+    again.shutdown_write();
+    again.expect_closed("h's second connection ended: alice closes her side");
+    // Anything alice prints now comes before this message of x's.
+    let mut x = alice.connect("x", "127.0.0.1:9");
+    x.send(&msg("x/1", "x", "after h"));
+    let lines = alice.lines_until(
+        "[x] after h",
+        "x's message, after h's second connection ended",
+        WAIT,
+    );
+    expect_lines(
+        &mut alice,
+        &lines,
+        &["* x joined".into(), "[x] after h".into()],
+        "h had already left: no second `* h left`, no second `joined` (the README: once per name)",
+    );
+}
+
+#[test]
 fn step4_a_hung_neighbour_stops_no_one() {
     step(4, "a neighbour that says nothing (hung, its connection open) stops no one: every connection is read on its own");
     let mut p = peer("p", &[]);

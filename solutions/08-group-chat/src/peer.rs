@@ -275,7 +275,9 @@ fn hello(
     } else if mesh.joined.insert(name.to_string()) {
         println!("* {name} joined");
     }
-    mesh.left.remove(name);
+    // A name that left stays left, even if it connects again (a late
+    // second connection of a mesh being built does): `left` is printed
+    // once per name, as `joined` is.
     let others: Vec<String> = mesh.neighbours.values().map(|n| n.listen.clone()).collect();
     mesh.neighbours.insert(
         name.to_string(),

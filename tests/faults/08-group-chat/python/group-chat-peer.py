@@ -245,7 +245,8 @@ class Peer:
             elif name not in self.joined:
                 self.joined.add(name)
                 say(f"* {name} joined")
-            self.left.discard(name)
+            # A name that left stays left if it connects again: `left` is
+            # printed once per name, as `joined` is.
             others = [n.listen for n in self.neighbours.values()]
             self.neighbours[name] = Neighbour(conn, listen, dialled_by, outbox)
             outbox.push(frame({"type": "peers", "listen": others}))
