@@ -260,7 +260,7 @@ impl ChangingFilePeer {
         let done = listener.stopper();
         let (release, released) = mpsc::channel();
         let file = file.to_path_buf();
-        let thread = thread::spawn(move || {
+        let thread = crate::spawn_in_step(move || {
             let stream = listener.accept(Some(Instant::now() + PATIENCE))?;
             Some(receive_changing(stream, &file, change, &released))
         });
