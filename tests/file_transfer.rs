@@ -19,8 +19,9 @@ use std::time::Duration;
 use harness::predicates::prelude::*;
 use harness::ScratchDir as TempDir;
 use harness::{
-    by_hand, escape, join, program, spawn_in_step, step, tree, wait_for_tree, Client, Context,
-    Failure, PeerReply, RefusedTcpPort, Relay, Reply, Run, Server, TcpConn, UploadPeer,
+    by_hand, escape, join, program, spawn_in_step, step, tree, wait_for_tree, ChangedUpload,
+    ChangingFilePeer, Client, Context, Failure, FileChange, PeerReply, RefusedTcpPort, Relay,
+    Reply, Run, Server, TcpConn, UploadPeer,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -75,6 +76,26 @@ impl Sandbox {
         let mut file = fs::File::create(&path).unwrap();
         for i in 0..mib {
             file.write_all(&mib_block(i)).unwrap();
+        }
+        path
+    }
+}
+
+impl Sandbox {
+    /// A file of `size` bytes for the client to send: [`mib_block`]s 0, 1,
+    /// 2…, the last one cut short.
+    fn sized_source(&self, relative: &str, size: u64) -> PathBuf {
+        let path = self.root.path().join("sources").join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut file = fs::File::create(&path).unwrap();
+        let mut left = size as usize;
+        for i in 0.. {
+            if left == 0 {
+                break;
+            }
+            let n = left.min(MIB);
+            file.write_all(&mib_block(i)[..n]).unwrap();
+            left -= n;
         }
         path
     }
@@ -354,6 +375,166 @@ fn step2_client_half_closes_and_waits_for_the_reply() {
         .raise();
     }
     run.expect_code(0, "the peer read EOF and answered `OK 100000`");
+}
+
+/// How to watch a file change under a client by hand: a listener that a
+/// Ctrl-Z stops from reading, so the client is still sending when the file
+/// changes, and `wc -c` to count what it sent.
+const BY_HAND_CHANGE: &str = "nc -d -l 127.0.0.1 9000 | wc -c    # then, in a second terminal: \
+     head -c 100M /dev/urandom > big.bin, upload big.bin to 127.0.0.1:9000; press Ctrl-Z here (nc stops \
+     reading, the client waits), run `CHANGE`, then `fg`: wc counts the header and every byte the client sent";
+
+/// The by-hand line for `change` (`head -c 1M /dev/zero >>`, `truncate -s 1M`).
+fn by_hand_change(change: &str) -> String {
+    BY_HAND_CHANGE.replace("CHANGE", change)
+}
+
+/// Fails the test unless the client's header announced `size`.
+fn expect_announced(got: &ChangedUpload, size: u64, run: &Run) {
+    if got.announced != Some(size) {
+        run.failure(format!(
+            "the client's header did not announce the file's {size} bytes"
+        ))
+        .with(
+            "got",
+            format!(
+                "\"{}\"",
+                escape(&got.upload.bytes[..got.upload.bytes.len().min(64)])
+            ),
+        )
+        .with(
+            "expected",
+            format!("\"data.bin\\n{size}\\n\" and the bytes"),
+        )
+        .raise();
+    }
+}
+
+#[test]
+fn step2_client_sends_only_the_announced_bytes_of_a_growing_file() {
+    step(
+        2,
+        "the size line is a promise: send exactly that many bytes, even if the file grows meanwhile",
+    );
+    let sandbox = Sandbox::new();
+    // Too big to be in the socket buffers whole when the header arrives: the
+    // client is still sending when the harness appends (see `file_size`).
+    let size = ChangingFilePeer::file_size();
+    let file = sandbox.sized_source("data.bin", size);
+    let contents = fs::read(&file).unwrap();
+    let grow = 2 * MIB as u64;
+    let peer = ChangingFilePeer::start(&file, FileChange::Grow(grow));
+    let run = upload(peer.addr(), &file, &[], Duration::from_secs(10));
+    let Some(got) = peer.upload() else {
+        run.failure("the client never connected to the server")
+            .raise()
+    };
+    expect_announced(&got, size, &run);
+    let body = got.body();
+    if body != contents {
+        let headline = if body.len() > contents.len() {
+            format!(
+                "the client announced {size} bytes and sent {}: the file grew by {grow} bytes \
+                 while it was sent, and the new bytes went out too",
+                body.len()
+            )
+        } else {
+            format!(
+                "the client announced {size} bytes and sent {}, not the file's first {size} bytes",
+                body.len()
+            )
+        };
+        run.failure(headline)
+            .got_vs_expected(body, &contents)
+            .with(
+                "why",
+                format!(
+                    "the harness appended {grow} bytes of `+` once the header was in; a server reads \
+                     exactly the announced size, and then anything more is `ERR trailing data`. \
+                     `io::copy(&mut file, &mut stream)` copies up to EOF, new bytes and all: copy \
+                     `size` bytes only (`(&mut file).take(size)`)"
+                ),
+            )
+            .with("by hand", by_hand_change("head -c 1M /dev/zero >> big.bin"))
+            .raise();
+    }
+    if !got.upload.eof {
+        run.failure(format!(
+            "the client sent its {size} bytes but never half-closed"
+        ))
+        .raise();
+    }
+    run.expect_code(
+        0,
+        &format!(
+            "the harness read exactly the {size} announced bytes and EOF, and answered `OK {size}`"
+        ),
+    );
+}
+
+#[test]
+fn step2_client_stops_with_an_error_when_the_file_shrinks() {
+    step(
+        2,
+        "the size line is a promise: a file that shrinks while it is sent is an error, at once",
+    );
+    let sandbox = Sandbox::new();
+    // As above: the client is still sending when the harness truncates.
+    let size = ChangingFilePeer::file_size();
+    let file = sandbox.sized_source("data.bin", size);
+    let contents = fs::read(&file).unwrap();
+    let left = MIB as u64;
+    let peer = ChangingFilePeer::start(&file, FileChange::ShrinkTo(left));
+    let run = upload(peer.addr(), &file, &[], Duration::from_secs(5));
+    let Some(got) = peer.upload() else {
+        run.failure("the client never connected to the server")
+            .raise()
+    };
+    expect_announced(&got, size, &run);
+    let body = got.body();
+    let by_hand = by_hand_change("truncate -s 1M big.bin");
+    let sent = body.len();
+    if sent as u64 >= size || body != &contents[..sent] {
+        run.failure(format!(
+            "the client sent {sent} bytes for a file that shrank from {size} to {left} bytes: \
+             bytes the file never held"
+        ))
+        .got_vs_expected(body, &contents[..sent.min(contents.len())])
+        .with("by hand", &by_hand)
+        .raise();
+    }
+    if (sent as u64) < left {
+        run.failure(format!(
+            "the client sent {sent} bytes, but the file still held {left} after it shrank: \
+             send every byte it holds before giving up"
+        ))
+        .raise();
+    }
+    if run.timed_out() {
+        run.failure(format!(
+            "the file shrank from {size} to {left} bytes while the client sent it; the client sent \
+             {sent} of the {size} bytes it announced, and was still running {} s later",
+            run.elapsed().as_secs()
+        ))
+        .with(
+            "expected",
+            "stop at once: `error: …` on stderr, exit 1; closing the connection tells the server \
+             the upload is cut",
+        )
+        .with(
+            "why",
+            format!(
+                "the harness, a server still owed {} bytes, said nothing: they will never come, and \
+                 only the client knows it. A client that half-closes and waits for a reply, or loops \
+                 on a read of 0 bytes, leaves both sides waiting",
+                size - sent as u64
+            ),
+        )
+        .with("by hand", &by_hand)
+        .raise();
+    }
+    run.expect_code(1, "the file shrank while it was sent");
+    run.assert().stderr(predicate::str::starts_with("error: "));
 }
 
 // ---------------------------------------------------------------- step 3

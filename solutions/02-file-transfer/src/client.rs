@@ -29,9 +29,19 @@ pub fn upload(args: &ClientArgs) -> Result<(String, u64), String> {
     // our next write may fail (EPIPE, or a reset). Its reply says why: read it
     // before reporting the failed write.
     let sent = send(&mut stream, &name, file, size, &progress_bar(size));
-    if sent.is_ok() {
+    match &sent {
         // EOF for the server: the body is complete, and nothing follows.
-        let _ = stream.shutdown(Shutdown::Write);
+        Ok(()) => {
+            let _ = stream.shutdown(Shutdown::Write);
+        }
+        // The file shrank: the bytes the size line promised will never come,
+        // and only we know it. Stop now: the connection closes before the
+        // last byte, and the server knows the upload is cut. Waiting for its
+        // reply would leave both sides waiting.
+        Err(err) if err.kind() == ErrorKind::UnexpectedEof => {
+            return Err(format!("{}: {err}", args.file.display()))
+        }
+        Err(_) => {}
     }
     check_reply(&stream, &name, size, sent)
 }
@@ -104,7 +114,8 @@ pub fn progress_bar(size: u64) -> ProgressBar {
     bar
 }
 
-/// Sends the header and exactly `size` bytes of the file, moving `progress`.
+/// Sends the header and exactly `size` bytes of the file, moving `progress`;
+/// fails with [`ErrorKind::UnexpectedEof`] if the file shrank meanwhile.
 pub fn send(
     stream: &mut TcpStream,
     name: &str,
@@ -136,7 +147,7 @@ pub fn send(
     if sent < size {
         return Err(io::Error::new(
             ErrorKind::UnexpectedEof,
-            format!("the file shrank to {sent} bytes while sending"),
+            format!("the file shrank while it was sent: {sent} of the {size} bytes announced"),
         ));
     }
     Ok(())

@@ -49,7 +49,9 @@ pub use capture::{LINE_CAP, STDOUT_LIMIT};
 pub use census::{census, Census};
 pub use contain::MEMORY_CEILING;
 pub use crash::{kill_9, Crash};
-pub use files::{tree, wait_for_tree, PeerReply, Upload, UploadPeer};
+pub use files::{
+    tree, wait_for_tree, ChangedUpload, ChangingFilePeer, FileChange, PeerReply, Upload, UploadPeer,
+};
 pub use memory::{expect_peak_growth_under, expect_peak_under, peak_rss_kib, peak_rss_mib};
 pub use output::expect_stdout;
 pub use ports::{RefusedTcpPort, SilentUdpPort};
