@@ -13,7 +13,9 @@
 use std::time::Duration;
 
 use harness::piped::PipedProcess;
-use harness::pipes::{self, finish_or_pipe_deadlock, workers_left, Role, ScriptedWorkers, Stuck};
+use harness::pipes::{
+    self, finish_or_pipe_deadlock, workers_left, Lie, Role, ScriptedWorkers, Stuck, SLOW_EXIT,
+};
 use harness::{expect_stdout, program, step, Client, Failure, Process, Run, PATIENCE};
 
 // The scripted workers are this binary, started again by the coordinator
@@ -538,6 +540,30 @@ fn step5_a_worker_that_answers_garbage() {
 }
 
 #[test]
+fn step5_a_worker_that_answers_a_well_formed_lie() {
+    step(5, "garbage is any line that is not `<id> <inside> <samples>` for one of the worker's outstanding ids, with that task's samples and `inside <= samples`, however well formed: killed and dropped, same result");
+    // Each lie claims 0 points inside, or more than were drawn: counted, it
+    // would change the sum, so a coordinator that checks only that the line
+    // is three numbers prints a wrong result.
+    for (lie, what) in [
+        (
+            Lie::UnknownId,
+            "answers `<an id it was never given> 0 10` after 2 good answers",
+        ),
+        (
+            Lie::WrongSamples,
+            "answers `<id> 0 11` to a task of 10 samples after 2 good answers",
+        ),
+        (
+            Lie::InsideOverSamples,
+            "answers `<id> 11 10` (more points inside than drawn) after 2 good answers",
+        ),
+    ] {
+        survives(Role::LieAfter(2, lie), what, &[]);
+    }
+}
+
+#[test]
 fn step5_a_worker_that_closes_its_stdin_early() {
     step(5, "a worker whose stdin is closed (EPIPE on write, which must not kill or panic the coordinator) is dropped: same result, exit 0");
     survives(
@@ -607,6 +633,33 @@ fn step6_no_worker_left_after_it_exits() {
     expect_summary_with(&workers, &run, 2, 2000, 10, 3, "every task answered");
     expect_started(&workers, &run, 2);
     expect_no_worker_left(&workers, &run);
+}
+
+#[test]
+fn step6_workers_get_500_ms_to_exit_after_eof() {
+    step(6, "on its own exit the coordinator closes its workers' stdin and gives them 500 ms to exit by themselves: it kills only the ones still alive then");
+    // Two workers exit at EOF at once; the third takes a moment first, so
+    // its EOF comes last, and it must be waited for, not killed.
+    let workers = ScriptedWorkers::start(&[Role::Good, Role::Good, Role::SlowExit]);
+    let run = coordinator(&args(3, 3000, 10, 4, &workers.path(), &[]), RUN);
+    expect_summary_with(&workers, &run, 3, 3000, 10, 4, "every task answered");
+    expect_started(&workers, &run, 3);
+    expect_no_worker_left(&workers, &run);
+    let slow = |r: &[pipes::WorkerRecord]| {
+        r.iter()
+            .filter(|w| w.role == Role::SlowExit)
+            .all(|w| w.exited)
+    };
+    if !workers.wait_for(PATIENCE, |r| r.len() == 3 && slow(r)) {
+        run.failure(format!(
+            "the worker that takes {} ms to exit after EOF was killed before it could: after \
+             closing every worker's stdin, wait up to 500 ms for each one's EOF on its stdout \
+             (every one of them, not the first few), and kill only those still alive then",
+            SLOW_EXIT.as_millis()
+        ))
+        .with("note", workers.by_hand_note())
+        .raise();
+    }
 }
 
 #[test]
