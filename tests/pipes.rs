@@ -594,6 +594,58 @@ fn step5_a_silent_worker_is_dropped_after_the_task_timeout() {
 }
 
 #[test]
+fn step5_a_silent_worker_is_dropped_while_the_others_still_work() {
+    step(5, "a worker that leaves a task unanswered for T ms is dropped T ms after it began to owe it, however busy the other workers are");
+    let workers = ScriptedWorkers::start(&[Role::Silent, Role::Good]);
+    // About a second of work for the good worker, in tasks of well under a
+    // millisecond each: it answers all the time, and still has fresh tasks
+    // to do long after the silent one's 300 ms are up.
+    let (s, c) = (25_000_000, 20_000);
+    let run = coordinator(
+        &args(2, s, c, 5, &workers.path(), &["--task-timeout-ms", "300"]),
+        Duration::from_secs(15),
+    );
+    expect_summary_with(
+        &workers,
+        &run,
+        2,
+        s,
+        c,
+        5,
+        "a silent worker is dropped and its tasks go to the other",
+    );
+    expect_started(&workers, &run, 2);
+    let records = workers.records();
+    let silent: std::collections::HashSet<u64> = records
+        .iter()
+        .filter(|w| w.role == Role::Silent)
+        .flat_map(|w| w.tasks.iter().copied())
+        .collect();
+    let good: Vec<u64> = records
+        .iter()
+        .filter(|w| w.role == Role::Good)
+        .flat_map(|w| w.tasks.iter().copied())
+        .collect();
+    // Once the silent worker is dropped, its tasks go to the good one: after
+    // the first of them, the good one must still get tasks of its own.
+    let taken_over = good.iter().position(|id| silent.contains(id));
+    if !taken_over.is_some_and(|at| good[at..].iter().any(|id| !silent.contains(id))) {
+        run.failure(format!(
+            "the silent worker's {} tasks went to the other worker only once it had no other \
+             task left ({} tasks in all): the silent one was dropped when the others ran out of \
+             work, not 300 ms after it began to owe an answer. A `recv_timeout(T)` after each \
+             event is reset by every answer of any worker; wait instead until the earliest \
+             moment some worker's oldest unanswered task becomes overdue",
+            silent.len(),
+            good.len()
+        ))
+        .with("note", workers.by_hand_note())
+        .raise();
+    }
+    expect_no_worker_left(&workers, &run);
+}
+
+#[test]
 fn step5_all_workers_failing_exits_1() {
     step(5, "when no worker is left: `error: all N workers failed (first: <why>)` on stderr, exit 1, at once");
     let workers = ScriptedWorkers::start(&[Role::DieAfter(2)]);
