@@ -596,13 +596,13 @@ fn step5_a_silent_worker_is_dropped_after_the_task_timeout() {
 #[test]
 fn step5_a_silent_worker_is_dropped_while_the_others_still_work() {
     step(5, "a worker that leaves a task unanswered for T ms is dropped T ms after it began to owe it, however busy the other workers are");
-    let workers = ScriptedWorkers::start(&[Role::Silent, Role::Good]);
-    // About a second of work for the good worker, in tasks of well under a
-    // millisecond each: it answers all the time, and still has fresh tasks
-    // to do long after the silent one's 300 ms are up.
-    let (s, c) = (25_000_000, 20_000);
+    let workers = ScriptedWorkers::start(&[Role::Silent, Role::Paced]);
+    // The paced worker answers a task every 5 ms for about 2 s: it answers
+    // all the time, and still has fresh tasks long after the silent one's
+    // T = 1 s is up.
+    let (s, c) = (4_000, 10);
     let run = coordinator(
-        &args(2, s, c, 5, &workers.path(), &["--task-timeout-ms", "300"]),
+        &args(2, s, c, 5, &workers.path(), &["--task-timeout-ms", "1000"]),
         Duration::from_secs(15),
     );
     expect_summary_with(
@@ -623,7 +623,7 @@ fn step5_a_silent_worker_is_dropped_while_the_others_still_work() {
         .collect();
     let good: Vec<u64> = records
         .iter()
-        .filter(|w| w.role == Role::Good)
+        .filter(|w| w.role == Role::Paced)
         .flat_map(|w| w.tasks.iter().copied())
         .collect();
     // Once the silent worker is dropped, its tasks go to the good one: after
@@ -633,7 +633,7 @@ fn step5_a_silent_worker_is_dropped_while_the_others_still_work() {
         run.failure(format!(
             "the silent worker's {} tasks went to the other worker only once it had no other \
              task left ({} tasks in all): the silent one was dropped when the others ran out of \
-             work, not 300 ms after it began to owe an answer. A `recv_timeout(T)` after each \
+             work, not 1 s (T) after it began to owe an answer. A `recv_timeout(T)` after each \
              event is reset by every answer of any worker; wait instead until the earliest \
              moment some worker's oldest unanswered task becomes overdue",
             silent.len(),

@@ -98,6 +98,9 @@ pub enum Role {
     /// Answers every task; at EOF takes a moment ([`SLOW_EXIT`]) to finish,
     /// reports that it exits by itself, and exits 0.
     SlowExit,
+    /// Answers every task, each after a pause of [`PACE`]: a worker that is
+    /// busy for a known time without using the CPU; exits 0 at EOF.
+    Paced,
 }
 
 /// A well-formed answer line that a coordinator must still call garbage.
@@ -130,6 +133,9 @@ impl Lie {
     }
 }
 
+/// How long a [`Role::Paced`] worker takes over each task.
+pub const PACE: Duration = Duration::from_millis(5);
+
 /// How long a [`Role::SlowExit`] worker takes to exit after EOF: well under
 /// the coordinator's 500 ms of grace.
 pub const SLOW_EXIT: Duration = Duration::from_millis(100);
@@ -146,6 +152,7 @@ impl Role {
             Role::Linger => "linger".into(),
             Role::LieAfter(k, lie) => format!("lie-after {k} {}", lie.text()),
             Role::SlowExit => "slow-exit".into(),
+            Role::Paced => "paced".into(),
         }
     }
 
@@ -169,6 +176,7 @@ impl Role {
                     .find(|lie| third == Some(lie.text()))?,
             ),
             "slow-exit" => Role::SlowExit,
+            "paced" => Role::Paced,
             _ => return None,
         })
     }
@@ -460,6 +468,10 @@ fn play(recorder: UnixStream) -> i32 {
                 stay_alive();
                 return 0;
             }
+            Role::Paced => {
+                thread::sleep(PACE); // injected delay: a worker busy with each task
+                answer(id, seed, samples)
+            }
             _ => answer(id, seed, samples),
         };
         answered += 1;
@@ -471,7 +483,11 @@ fn play(recorder: UnixStream) -> i32 {
         }
     }
     match role {
-        Role::Good | Role::DieAfter(_) | Role::GarbageAfter(_) | Role::LieAfter(..) => 0,
+        Role::Good
+        | Role::DieAfter(_)
+        | Role::GarbageAfter(_)
+        | Role::LieAfter(..)
+        | Role::Paced => 0,
         Role::SlowExit => {
             thread::sleep(SLOW_EXIT); // injected delay: a worker that takes a moment to finish
             let _ = writeln!(report, "exit");
