@@ -282,6 +282,52 @@ fn step1_worker_answers_bad_lines_with_err_and_goes_on() {
 }
 
 #[test]
+fn step1_a_line_of_4096_bytes_is_not_too_long() {
+    step(1, "a line of up to 4096 bytes, not counting its `\\n` or `\\r\\n`, is a line like any other; 4097 bytes or more get `ERR line too long`");
+    let mut worker = worker();
+    for (size, end) in [
+        (4095, "\n"),
+        (4096, "\n"),
+        (4096, "\r\n"),
+        (4097, "\n"),
+        (4097, "\r\n"),
+    ] {
+        let line = "1".repeat(size);
+        worker.send(format!("{line}{end}").as_bytes(), ANSWER);
+        let (expected, why) = if size <= 4096 {
+            (
+                format!("ERR bad task: {line}"),
+                "not too long (the limit is 4096 bytes, its line end not counted), so a bad task",
+            )
+        } else {
+            ("ERR line too long".to_string(), "over 4096 bytes")
+        };
+        let shown = format!("{size} bytes of `1`, then {end:?}");
+        let got = worker.expect_line(&format!("the answer to {shown}"), ANSWER);
+        if got != expected {
+            worker
+                .failure(format!(
+                    "a line of {shown} is {why}: expected `{}`",
+                    if size <= 4096 {
+                        "ERR bad task: 111…"
+                    } else {
+                        "ERR line too long"
+                    }
+                ))
+                .raise();
+        }
+        // And it goes on.
+        worker.send_line(&format!("{size} 1 10"), ANSWER);
+        let expected = pipes::answer(size as u64, 1, 10);
+        if worker.expect_line(&format!("`{expected}`"), ANSWER) != expected {
+            worker
+                .failure(format!("after that line, expected `{expected}`"))
+                .raise();
+        }
+    }
+}
+
+#[test]
 fn step1_a_long_line_never_sits_in_memory() {
     step(
         1,
