@@ -2,7 +2,7 @@
 //! exactly 65,536 bytes, which the README allows, closes the connection.
 //!
 //! replaces: group-chat
-//! rejected-by: step1_a_frame_of_exactly_65536_bytes_goes_through_both_ways
+//! rejected-by: step1_a_frame_of_exactly_65536_bytes_is_a_frame
 
 use clap::Parser;
 use group_chat::{mesh, message, outbox, route, Args};
