@@ -242,6 +242,91 @@ fn step1_bad_requests_get_err_and_the_connection_goes_on() {
 }
 
 #[test]
+fn step1_the_4096_bytes_do_not_count_the_line_end() {
+    step(
+        1,
+        "a line longer than 4096 bytes, not counting its line end, answers `ERR line too long`: 4096 bytes and a `\\r\\n` are a request",
+    );
+    let (_dir, book) = book_dir();
+    let server = start(&book);
+    let mut conn = connect(&server);
+    let line = |name: &str, size: usize, end: &[u8]| {
+        let mut line = format!("add:{name},").into_bytes();
+        line.resize(size, b'y');
+        line.extend_from_slice(end);
+        line
+    };
+    conn.send(&line("crlf", 4096, b"\r\n"));
+    conn.expect_line_why(
+        "OK added crlf",
+        "4096 bytes, then `\\r\\n`: the `\\r` is removed first, and the line end is not counted",
+    );
+    conn.send(&line("over", 4097, b"\n"));
+    conn.expect_line_why("ERR line too long", "4097 bytes, then `\\n`: one over 4096");
+    conn.send(&line("overcr", 4097, b"\r\n"));
+    conn.expect_line_why(
+        "ERR line too long",
+        "4097 bytes, then `\\r\\n`: one over 4096",
+    );
+    expect_answers(
+        &mut conn,
+        &[
+            ("fnd:over", "ERR no entry over"),
+            ("fnd:overcr", "ERR no entry overcr"),
+        ],
+    );
+}
+
+#[test]
+fn step1_an_unrecognised_command_is_cut_at_a_character_boundary() {
+    step(
+        1,
+        "`ERR unrecognised command: CMD` cuts CMD to 64 bytes, and an answer is UTF-8: never in the middle of a character",
+    );
+    let (_dir, book) = book_dir();
+    let server = start(&book);
+    let mut conn = connect(&server);
+    // 63 bytes, then a 2-byte `é` across byte 64: the cut keeps the 63.
+    let command = format!("{}é", "z".repeat(63));
+    conn.send_line(&format!("{command}:x"));
+    conn.expect_line_why(
+        &format!("ERR unrecognised command: {}", "z".repeat(63)),
+        "the command is 65 bytes and its 64th byte is the first of `é`: cut to at most 64 \
+         bytes at a character boundary, that is before the `é`",
+    );
+    expect_answers(&mut conn, &[("fnd:nobody", "ERR no entry nobody")]);
+}
+
+#[test]
+fn step1_a_long_line_never_sits_in_memory() {
+    step(
+        1,
+        "a line over 4096 bytes answers `ERR line too long`, and the server never buffers a line without bound",
+    );
+    let (_dir, book) = book_dir();
+    let mut server = start(&book);
+    let mut conn = connect(&server);
+    expect_answers(&mut conn, &[("add:before,x", "OK added before")]);
+    let before = harness::peak_rss_mib(server.process());
+    conn.send(b"add:huge,");
+    conn.send_filler(b'x', 32 << 20);
+    conn.send(b"\n");
+    conn.expect_line_why("ERR line too long", "a line of 32 MiB gets one error");
+    // The answer after the line came, so the server read all of it: its
+    // peak is final.
+    expect_answers(&mut conn, &[("fnd:before", "FOUND before,x")]);
+    harness::expect_peak_growth_under(
+        server.process(),
+        before,
+        16.0,
+        "it read one 32 MiB line",
+        "Keep at most 4097 bytes of a line (look at the bytes `fill_buf` gives you and \
+         `consume` them), and skip the rest up to its `\\n`: a `read_until` or `read_line` with \
+         no bound holds the whole line before its length can be checked",
+    );
+}
+
+#[test]
 fn step1_requests_in_1_byte_segments_and_pipelined() {
     step(
         1,
@@ -802,6 +887,47 @@ fn expect_refused(book: &Path, what: &str) {
     let stderr = process.stderr_when_closed(PATIENCE);
     if !stderr.lines().any(|l| l.starts_with("error: ")) {
         process.fail(format!("expected a line `error: …` on stderr ({what})"));
+    }
+}
+
+#[test]
+fn step4_many_changes_to_few_names_survive_two_restarts() {
+    step(
+        4,
+        "every change answered `OK` is in the book after a restart: after 1,020 changes to 3 names too (a log rewritten as a snapshot), and after the restart after that",
+    );
+    let (_dir, book) = book_dir();
+    let server = start(&book);
+    let mut conn = connect(&server);
+    let names = ["ann", "bob", "cid"];
+    let mut burst = String::new();
+    for i in 0..340 {
+        for name in names {
+            burst.push_str(&format!("add:{name},{name} {i}\n"));
+        }
+    }
+    conn.send(burst.as_bytes());
+    for i in 0..340 {
+        for name in names {
+            let verb = if i == 0 { "added" } else { "replaced" };
+            conn.expect_line(&format!("OK {verb} {name}"));
+        }
+    }
+    drop(conn);
+    let expected = book_of(&[("ann", "ann 339"), ("bob", "bob 339"), ("cid", "cid 339")]);
+    let mut server = server;
+    for restart_number in ["first", "second"] {
+        server = restart(server, &book);
+        let mut conn = connect(&server);
+        expect_book(
+            &mut conn,
+            &expected,
+            &format!(
+                "after the {restart_number} restart: 1,020 changes to 3 names, the last of each \
+                 kept (a log that has grown well beyond its book may be rewritten as a snapshot \
+                 at start-up, but the snapshot must hold every entry)"
+            ),
+        );
     }
 }
 

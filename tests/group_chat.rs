@@ -260,6 +260,49 @@ fn step1_a_60000_byte_message_both_ways() {
 }
 
 #[test]
+fn step1_a_frame_of_exactly_65536_bytes_is_a_frame() {
+    step(
+        1,
+        "N is at most 65,536: a frame of exactly 65,536 bytes is a frame, not one too long",
+    );
+    let mut alice = peer("alice", &[]);
+    let mut bob = alice.connect("bob", "127.0.0.1:9");
+    expect_joined(&mut alice, &["bob"], "a `hello` from a new name");
+    // bob's msg, its text as long as makes the JSON exactly 65,536 bytes.
+    let text = "b".repeat(65_536 - msg("bob/1", "bob", "").to_string().len());
+    let body = msg("bob/1", "bob", &text).to_string();
+    assert_eq!(body.len(), 65_536, "the harness's frame");
+    bob.send_raw(
+        &frame(body.as_bytes()),
+        "a msg frame of exactly 65,536 bytes",
+    );
+    // Then a short one: a peer that took the long one for too long has
+    // closed the connection by now, and never prints this.
+    let after = msg("bob/2", "bob", "after the long one").to_string();
+    let _ = bob.try_send_raw(&frame(after.as_bytes()));
+    let lines = alice.lines_until(
+        "[bob] after the long one",
+        "bob sent it after a msg frame of exactly 65,536 bytes, which must not close the \
+         connection: N is at most 65,536, so too long is `len > 65_536`, not `len >= 65_536`",
+        WAIT,
+    );
+    if lines.len() != 2 || lines[0] != format!("[bob] {text}") {
+        let shown: Vec<String> = lines
+            .iter()
+            .map(|l| match l.len() {
+                0..=100 => l.clone(),
+                n => format!("{}… ({n} bytes)", &l[..60]),
+            })
+            .collect();
+        alice.fail_with_lines(
+            "expected `[bob] bbb…` (the 65,536-byte frame's text, whole, on one line), then \
+             `[bob] after the long one`",
+            &shown,
+        );
+    }
+}
+
+#[test]
 fn step1_a_line_too_long_for_a_frame_is_not_sent() {
     step(1, "a line whose frame would exceed 65,536 bytes is not sent: `error: message too long` on stderr");
     let mut alice = peer("alice", &[]);

@@ -13,7 +13,9 @@
 use std::time::Duration;
 
 use harness::piped::PipedProcess;
-use harness::pipes::{self, finish_or_pipe_deadlock, workers_left, Role, ScriptedWorkers, Stuck};
+use harness::pipes::{
+    self, finish_or_pipe_deadlock, workers_left, Lie, Role, ScriptedWorkers, Stuck, SLOW_EXIT,
+};
 use harness::{expect_stdout, program, step, Client, Failure, Process, Run, PATIENCE};
 
 // The scripted workers are this binary, started again by the coordinator
@@ -280,6 +282,52 @@ fn step1_worker_answers_bad_lines_with_err_and_goes_on() {
 }
 
 #[test]
+fn step1_a_line_of_4096_bytes_is_not_too_long() {
+    step(1, "a line of up to 4096 bytes, not counting its `\\n` or `\\r\\n`, is a line like any other; 4097 bytes or more get `ERR line too long`");
+    let mut worker = worker();
+    for (size, end) in [
+        (4095, "\n"),
+        (4096, "\n"),
+        (4096, "\r\n"),
+        (4097, "\n"),
+        (4097, "\r\n"),
+    ] {
+        let line = "1".repeat(size);
+        worker.send(format!("{line}{end}").as_bytes(), ANSWER);
+        let (expected, why) = if size <= 4096 {
+            (
+                format!("ERR bad task: {line}"),
+                "not too long (the limit is 4096 bytes, its line end not counted), so a bad task",
+            )
+        } else {
+            ("ERR line too long".to_string(), "over 4096 bytes")
+        };
+        let shown = format!("{size} bytes of `1`, then {end:?}");
+        let got = worker.expect_line(&format!("the answer to {shown}"), ANSWER);
+        if got != expected {
+            worker
+                .failure(format!(
+                    "a line of {shown} is {why}: expected `{}`",
+                    if size <= 4096 {
+                        "ERR bad task: 111…"
+                    } else {
+                        "ERR line too long"
+                    }
+                ))
+                .raise();
+        }
+        // And it goes on.
+        worker.send_line(&format!("{size} 1 10"), ANSWER);
+        let expected = pipes::answer(size as u64, 1, 10);
+        if worker.expect_line(&format!("`{expected}`"), ANSWER) != expected {
+            worker
+                .failure(format!("after that line, expected `{expected}`"))
+                .raise();
+        }
+    }
+}
+
+#[test]
 fn step1_a_long_line_never_sits_in_memory() {
     step(
         1,
@@ -538,6 +586,30 @@ fn step5_a_worker_that_answers_garbage() {
 }
 
 #[test]
+fn step5_a_worker_that_answers_a_well_formed_lie() {
+    step(5, "garbage is any line that is not `<id> <inside> <samples>` for one of the worker's outstanding ids, with that task's samples and `inside <= samples`, however well formed: killed and dropped, same result");
+    // Each lie claims 0 points inside, or more than were drawn: counted, it
+    // would change the sum, so a coordinator that checks only that the line
+    // is three numbers prints a wrong result.
+    for (lie, what) in [
+        (
+            Lie::UnknownId,
+            "answers `<an id it was never given> 0 10` after 2 good answers",
+        ),
+        (
+            Lie::WrongSamples,
+            "answers `<id> 0 11` to a task of 10 samples after 2 good answers",
+        ),
+        (
+            Lie::InsideOverSamples,
+            "answers `<id> 11 10` (more points inside than drawn) after 2 good answers",
+        ),
+    ] {
+        survives(Role::LieAfter(2, lie), what, &[]);
+    }
+}
+
+#[test]
 fn step5_a_worker_that_closes_its_stdin_early() {
     step(5, "a worker whose stdin is closed (EPIPE on write, which must not kill or panic the coordinator) is dropped: same result, exit 0");
     survives(
@@ -565,6 +637,58 @@ fn step5_a_silent_worker_is_dropped_after_the_task_timeout() {
         .with("note", workers.by_hand_note())
         .raise();
     }
+}
+
+#[test]
+fn step5_a_silent_worker_is_dropped_while_the_others_still_work() {
+    step(5, "a worker that leaves a task unanswered for T ms is dropped T ms after it began to owe it, however busy the other workers are");
+    let workers = ScriptedWorkers::start(&[Role::Silent, Role::Paced]);
+    // The paced worker answers a task every 5 ms for about 2 s: it answers
+    // all the time, and still has fresh tasks long after the silent one's
+    // T = 1 s is up.
+    let (s, c) = (4_000, 10);
+    let run = coordinator(
+        &args(2, s, c, 5, &workers.path(), &["--task-timeout-ms", "1000"]),
+        Duration::from_secs(15),
+    );
+    expect_summary_with(
+        &workers,
+        &run,
+        2,
+        s,
+        c,
+        5,
+        "a silent worker is dropped and its tasks go to the other",
+    );
+    expect_started(&workers, &run, 2);
+    let records = workers.records();
+    let silent: std::collections::HashSet<u64> = records
+        .iter()
+        .filter(|w| w.role == Role::Silent)
+        .flat_map(|w| w.tasks.iter().copied())
+        .collect();
+    let good: Vec<u64> = records
+        .iter()
+        .filter(|w| w.role == Role::Paced)
+        .flat_map(|w| w.tasks.iter().copied())
+        .collect();
+    // Once the silent worker is dropped, its tasks go to the good one: after
+    // the first of them, the good one must still get tasks of its own.
+    let taken_over = good.iter().position(|id| silent.contains(id));
+    if !taken_over.is_some_and(|at| good[at..].iter().any(|id| !silent.contains(id))) {
+        run.failure(format!(
+            "the silent worker's {} tasks went to the other worker only once it had no other \
+             task left ({} tasks in all): the silent one was dropped when the others ran out of \
+             work, not 1 s (T) after it began to owe an answer. A `recv_timeout(T)` after each \
+             event is reset by every answer of any worker; wait instead until the earliest \
+             moment some worker's oldest unanswered task becomes overdue",
+            silent.len(),
+            good.len()
+        ))
+        .with("note", workers.by_hand_note())
+        .raise();
+    }
+    expect_no_worker_left(&workers, &run);
 }
 
 #[test]
@@ -607,6 +731,33 @@ fn step6_no_worker_left_after_it_exits() {
     expect_summary_with(&workers, &run, 2, 2000, 10, 3, "every task answered");
     expect_started(&workers, &run, 2);
     expect_no_worker_left(&workers, &run);
+}
+
+#[test]
+fn step6_workers_get_500_ms_to_exit_after_eof() {
+    step(6, "on its own exit the coordinator closes its workers' stdin and gives them 500 ms to exit by themselves: it kills only the ones still alive then");
+    // Two workers exit at EOF at once; the third takes a moment first, so
+    // its EOF comes last, and it must be waited for, not killed.
+    let workers = ScriptedWorkers::start(&[Role::Good, Role::Good, Role::SlowExit]);
+    let run = coordinator(&args(3, 3000, 10, 4, &workers.path(), &[]), RUN);
+    expect_summary_with(&workers, &run, 3, 3000, 10, 4, "every task answered");
+    expect_started(&workers, &run, 3);
+    expect_no_worker_left(&workers, &run);
+    let slow = |r: &[pipes::WorkerRecord]| {
+        r.iter()
+            .filter(|w| w.role == Role::SlowExit)
+            .all(|w| w.exited)
+    };
+    if !workers.wait_for(PATIENCE, |r| r.len() == 3 && slow(r)) {
+        run.failure(format!(
+            "the worker that takes {} ms to exit after EOF was killed before it could: after \
+             closing every worker's stdin, wait up to 500 ms for each one's EOF on its stdout \
+             (every one of them, not the first few), and kill only those still alive then",
+            SLOW_EXIT.as_millis()
+        ))
+        .with("note", workers.by_hand_note())
+        .raise();
+    }
 }
 
 #[test]

@@ -91,7 +91,54 @@ pub enum Role {
     StallAfter(u32),
     /// Answers every task, but does not exit at EOF: only a kill ends it.
     Linger,
+    /// Answers `k` tasks, then answers the next with a well-formed lie: three
+    /// numbers that are not an answer to any of its tasks ([`Lie`]), and goes
+    /// on reading.
+    LieAfter(u32, Lie),
+    /// Answers every task; at EOF takes a moment ([`SLOW_EXIT`]) to finish,
+    /// reports that it exits by itself, and exits 0.
+    SlowExit,
+    /// Answers every task, each after a pause of [`PACE`]: a worker that is
+    /// busy for a known time without using the CPU; exits 0 at EOF.
+    Paced,
 }
+
+/// A well-formed answer line that a coordinator must still call garbage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lie {
+    /// `<an id it was never given> 0 <samples>`.
+    UnknownId,
+    /// `<id> 0 <samples + 1>`: not that task's samples.
+    WrongSamples,
+    /// `<id> <samples + 1> <samples>`: more points inside than were drawn.
+    InsideOverSamples,
+}
+
+impl Lie {
+    fn text(self) -> &'static str {
+        match self {
+            Lie::UnknownId => "unknown-id",
+            Lie::WrongSamples => "wrong-samples",
+            Lie::InsideOverSamples => "inside-over-samples",
+        }
+    }
+
+    /// The lie told in answer to task `<id> <seed> <samples>`.
+    pub fn answer(self, id: u64, samples: u64) -> String {
+        match self {
+            Lie::UnknownId => format!("{} 0 {samples}", id.wrapping_add(1 << 40)),
+            Lie::WrongSamples => format!("{id} 0 {}", samples + 1),
+            Lie::InsideOverSamples => format!("{id} {} {samples}", samples + 1),
+        }
+    }
+}
+
+/// How long a [`Role::Paced`] worker takes over each task.
+pub const PACE: Duration = Duration::from_millis(5);
+
+/// How long a [`Role::SlowExit`] worker takes to exit after EOF: well under
+/// the coordinator's 500 ms of grace.
+pub const SLOW_EXIT: Duration = Duration::from_millis(100);
 
 impl Role {
     fn text(self) -> String {
@@ -103,6 +150,9 @@ impl Role {
             Role::Silent => "silent".into(),
             Role::StallAfter(k) => format!("stall-after {k}"),
             Role::Linger => "linger".into(),
+            Role::LieAfter(k, lie) => format!("lie-after {k} {}", lie.text()),
+            Role::SlowExit => "slow-exit".into(),
+            Role::Paced => "paced".into(),
         }
     }
 
@@ -110,6 +160,7 @@ impl Role {
         let mut words = text.split_whitespace();
         let name = words.next()?;
         let k = words.next().and_then(|k| k.parse().ok()).unwrap_or(0);
+        let third = words.next();
         Some(match name {
             "good" => Role::Good,
             "die-after" => Role::DieAfter(k),
@@ -118,6 +169,14 @@ impl Role {
             "silent" => Role::Silent,
             "stall-after" => Role::StallAfter(k),
             "linger" => Role::Linger,
+            "lie-after" => Role::LieAfter(
+                k,
+                [Lie::UnknownId, Lie::WrongSamples, Lie::InsideOverSamples]
+                    .into_iter()
+                    .find(|lie| third == Some(lie.text()))?,
+            ),
+            "slow-exit" => Role::SlowExit,
+            "paced" => Role::Paced,
             _ => return None,
         })
     }
@@ -134,6 +193,8 @@ pub struct WorkerRecord {
     pub tasks: Vec<u64>,
     /// The same tasks whole: `[id, seed, samples]`.
     pub task_lines: Vec<[u64; 3]>,
+    /// It reported that it exits by itself, after EOF ([`Role::SlowExit`]).
+    pub exited: bool,
 }
 
 #[derive(Default)]
@@ -313,6 +374,7 @@ fn record_worker(stream: UnixStream, roles: &[Role], records: &(Mutex<Records>, 
             role,
             tasks: Vec::new(),
             task_lines: Vec::new(),
+            exited: false,
         });
         changed.notify_all();
         (index, role)
@@ -321,6 +383,11 @@ fn record_worker(stream: UnixStream, roles: &[Role], records: &(Mutex<Records>, 
         return;
     }
     for line in lines.map_while(Result::ok) {
+        if line == "exit" {
+            lock.lock().unwrap().workers[index].exited = true;
+            changed.notify_all();
+            continue;
+        }
         let numbers: Vec<u64> = line
             .strip_prefix("task ")
             .unwrap_or_default()
@@ -390,6 +457,7 @@ fn play(recorder: UnixStream) -> i32 {
         let reply = match role {
             Role::DieAfter(k) if answered >= k => return 1,
             Role::GarbageAfter(k) if answered >= k => "garbage".to_string(),
+            Role::LieAfter(k, lie) if answered >= k => lie.answer(id, samples),
             Role::Silent => continue,
             Role::StallAfter(k) if answered >= k => continue,
             Role::CloseStdinAfter(k) if answered + 1 >= k => {
@@ -399,6 +467,10 @@ fn play(recorder: UnixStream) -> i32 {
                 let _ = stdout.flush();
                 stay_alive();
                 return 0;
+            }
+            Role::Paced => {
+                thread::sleep(PACE); // injected delay: a worker busy with each task
+                answer(id, seed, samples)
             }
             _ => answer(id, seed, samples),
         };
@@ -411,7 +483,16 @@ fn play(recorder: UnixStream) -> i32 {
         }
     }
     match role {
-        Role::Good | Role::DieAfter(_) | Role::GarbageAfter(_) => 0,
+        Role::Good
+        | Role::DieAfter(_)
+        | Role::GarbageAfter(_)
+        | Role::LieAfter(..)
+        | Role::Paced => 0,
+        Role::SlowExit => {
+            thread::sleep(SLOW_EXIT); // injected delay: a worker that takes a moment to finish
+            let _ = writeln!(report, "exit");
+            0
+        }
         _ => {
             stay_alive();
             0
