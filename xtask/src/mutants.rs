@@ -97,6 +97,8 @@ fn mutate(
         name.push_str(&format!("-as-{}", stand_in.bin));
     }
     let output = kit::target_dir().join("mutants").join(&name);
+    // cargo-mutants makes its output directory, but not the one above it.
+    fs::create_dir_all(&output).map_err(|e| format!("cannot create {}: {e}", output.display()))?;
     // Niced and one job: the tests of every mutant start servers, and a
     // machine made busy by the run itself makes them slow, not wrong.
     let mut command = Command::new("nice");
