@@ -10,12 +10,14 @@
 //! or goes silent exactly when its role says). Every fault is made to happen
 //! by events (after k answers), never by racing a clock.
 
+use std::thread;
 use std::time::Duration;
 
 use harness::piped::PipedProcess;
 use harness::pipes::{
     self, finish_or_pipe_deadlock, workers_left, Lie, Role, ScriptedWorkers, Stuck, SLOW_EXIT,
 };
+use harness::shm::cpu_seconds;
 use harness::{expect_stdout, program, step, Client, Failure, Process, Run, PATIENCE};
 
 // The scripted workers are this binary, started again by the coordinator
@@ -637,6 +639,62 @@ fn step5_a_silent_worker_is_dropped_after_the_task_timeout() {
         .with("note", workers.by_hand_note())
         .raise();
     }
+}
+
+#[test]
+fn step5_the_coordinator_waits_without_burning_a_core() {
+    step(
+        5,
+        "wait for answers with a timeout (`recv_timeout`), up to the next deadline: never spin",
+    );
+    // One worker that never answers, and T = 3 s: for 3 s the coordinator
+    // has nothing to do but wait. Its CPU time over one second of that wait
+    // is what it burns waiting.
+    let workers = ScriptedWorkers::start(&[Role::Silent]);
+    let line = args(
+        1,
+        10,
+        10,
+        1,
+        &workers.path(),
+        &["--task-timeout-ms", "3000"],
+    );
+    let line: Vec<&str> = line.iter().map(String::as_str).collect();
+    let mut process = Process::spawn(program!("pi-coordinator"), &line);
+    // The wait starts once the worker has read its task.
+    if !workers.wait_for(PATIENCE, |r| r.len() == 1 && !r[0].tasks.is_empty()) {
+        Failure::new("the coordinator never sent its one worker a task")
+            .with("note", workers.by_hand_note())
+            .context(&process.context())
+            .raise();
+    }
+    let before = cpu_seconds(&process);
+    thread::sleep(Duration::from_secs(1)); // injected delay: one second of the coordinator's wait, to measure
+    let after = cpu_seconds(&process);
+    if let (Some(before), Some(after)) = (before, after) {
+        // A waiter sleeping in recv_timeout uses a few milliseconds; a
+        // spinning one all the CPU it gets, a good share of a second even
+        // with both cores busy.
+        if after - before > 0.1 {
+            Failure::new(format!(
+                "while its one worker owed an answer (T = 3 s), the coordinator used {:.2} s of \
+                     CPU in one second",
+                after - before
+            ))
+            .with(
+                "expected",
+                "under 0.1 s: block in `rx.recv_timeout(until the next deadline)`, never a loop \
+                     of `try_recv` or a zero timeout",
+            )
+            .with("note", workers.by_hand_note())
+            .context(&process.context())
+            .raise();
+        }
+    }
+    process.expect_exit(
+        "its only worker was dropped at T: exit 1",
+        Duration::from_secs(8),
+    );
 }
 
 #[test]
