@@ -795,7 +795,7 @@ fn step5_the_writer_waits_without_burning_a_core() {
                     after - before
                 ),
             )
-            .with("expected", "under 0.1 s: a waiter sleeps (a futex wait, or thread::sleep of a few ms) between looks at the state") // report text, not a sleep: the test measures CPU time, it never waits on a clock
+            .with("expected", "under 0.1 s: a waiter blocks (a futex wait, or a pause of a few ms) between looks at the state") // report text: the test measures CPU time
             .raise();
         }
     }
