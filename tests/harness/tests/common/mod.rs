@@ -10,11 +10,7 @@ pub fn report_of(f: impl FnOnce()) -> (String, Duration) {
     let started = Instant::now();
     let err =
         catch_unwind(AssertUnwindSafe(f)).expect_err("the harness should have failed the test");
-    let text = err
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default();
+    let text = message_of(&*err).unwrap_or_default().to_string();
     (text, started.elapsed())
 }
 
@@ -23,7 +19,8 @@ pub fn report_of(f: impl FnOnce()) -> (String, Duration) {
 /// test binary's debug information (some 45 MiB), and every test in the
 /// process shares one peak memory: one failing test would then fail each
 /// later "the test process stays small" check, hiding which failure came
-/// first. The harness's own hook, installed later, still prints its reports.
+/// first. It is installed by the first [`report_of`] of the process; the
+/// harness's reports are printed either by its own hook or by this one.
 fn no_backtraces() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -34,13 +31,16 @@ fn no_backtraces() {
                 .location()
                 .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
                 .unwrap_or_default();
-            let message = info
-                .payload()
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| info.payload().downcast_ref::<&str>().copied())
-                .unwrap_or("(a panic without a message)");
+            let message = message_of(info.payload()).unwrap_or("(a panic without a message)");
             eprintln!("thread '{name}' panicked at {place}:\n{message}");
         }));
     });
+}
+
+/// A panic's message, which is a `String` or a `&str`.
+fn message_of(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
 }
