@@ -10,12 +10,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
-use harness::group_chat::{frame, kill, leave, msg, ChatPeer, FrameConn, Listener, SilentPeer};
+use harness::group_chat::{
+    frame, kill, leave, msg, peers, ChatPeer, FrameConn, Got, Listener, SilentPeer,
+};
 use harness::predicates::prelude::*;
 use harness::serde_json::Value;
-use harness::{expect_peak_under, program, step, Client, RefusedTcpPort, Relay};
+use harness::{
+    expect_peak_growth_under, expect_peak_under, peak_rss_mib, program, step, Client,
+    RefusedTcpPort, Relay,
+};
 
 /// How long a line the tests wait for may take, all told (a mesh of five
 /// filling in on a loaded machine).
@@ -488,6 +494,99 @@ fn step2_two_links_between_the_same_two_peers_become_one() {
     );
 }
 
+#[test]
+fn step2_a_second_link_dialled_by_the_smaller_name_takes_over_with_the_queued_frames() {
+    step(2, "two links between the same two peers, the one to keep coming second: it takes over, with the frames queued on the other, which p closes, silently");
+    let zzz = Listener::bind();
+    let mut p = peer("p", &[]);
+    let mut w = p.connect("w", "127.0.0.1:9");
+    let context = p.context();
+    // zzz dials p first and says hello, then reads nothing (its receive
+    // buffer is small): what p sends it piles up in p's queue for zzz.
+    let first = SilentPeer::connect(p.addr(), "zzz", "127.0.0.1:9", &context);
+    expect_joined(&mut p, &["w", "zzz"], "two harness peers");
+    // 900 lines of 4,000 bytes (3.6 MB): more than the kernel's buffers
+    // hold, less than a queue holds (1,000 frames, 4 MiB), so p never waits.
+    const LINES: usize = 900;
+    let filler = "q".repeat(3994);
+    let line = |i: usize| format!("{i:05} {filler}");
+    let typed: String = (0..LINES).map(|i| line(i) + "\n").collect();
+    p.type_bytes(typed.into_bytes());
+    // Each line goes to every neighbour at once: once w has the last one,
+    // every line is sent or queued for zzz.
+    let got = msgs_until(&mut w, &line(LINES - 1), "p's lines, as they are typed");
+    if got.len() != LINES {
+        w.failure(format!("{} of p's {LINES} lines came", got.len()))
+            .raise();
+    }
+    // w names where zzz listens: p dials it, a second link to zzz, this one
+    // dialled by the smaller name ("p" < "zzz"): the one to keep.
+    w.send(&peers(&[zzz.addr().to_string()]));
+    let mut kept = zzz.accept(
+        "harness peer zzz (the link p dialled, second)",
+        context,
+        Duration::from_secs(4),
+    );
+    kept.handshake("zzz", &zzz.addr().to_string());
+    let what = "the lines queued for zzz on the first link: they move to the kept one, in order";
+    let mut next = None;
+    loop {
+        let got = kept.expect_frame(what, true);
+        if got["type"] != "msg" {
+            continue;
+        }
+        let n = got["text"]
+            .as_str()
+            .and_then(|t| t.get(..5)?.parse::<usize>().ok());
+        let expected = next.unwrap_or(n.unwrap_or(0));
+        if n != Some(expected) || got["text"] != line(expected).as_str() {
+            kept.failure(format!(
+                "{what}: line {expected} of p's {LINES} is wrong or missing"
+            ))
+            .raise();
+        }
+        if expected == LINES - 1 {
+            break;
+        }
+        next = Some(expected + 1);
+    }
+    // p accepted the first link; the kept one was dialled by the smaller
+    // name: p closes the first, and reads nothing more from it.
+    if !first.closed_within(Duration::from_secs(4)) {
+        p.process().fail(
+            "p accepted zzz's first link, and zzz's second link was dialled by the smaller name (p): \
+             p must close the first"
+                .into(),
+        );
+    }
+    let _ = first.try_send(&msg("zzz/1", "zzz", "on the closed link"));
+    kept.send(&msg("zzz/2", "zzz", "on the kept link"));
+    let lines = p.lines_until(
+        "[zzz] on the kept link",
+        "zzz's message on the kept link",
+        WAIT,
+    );
+    expect_lines(
+        &mut p,
+        &lines,
+        &["[zzz] on the kept link".into()],
+        "no `joined` or `left` for the switch, and nothing read from the link p closed (zzz sent \
+         `on the closed link` there after p closed it)",
+    );
+    // What p prints from here to its exit shows what it read from the
+    // closed link, whichever of the two messages it handled first.
+    p.end_stdin();
+    let rest = p
+        .process()
+        .rest_of_stdout("its stdin ended: it says leave and exits", WAIT);
+    expect_lines(
+        &mut p,
+        &rest,
+        &[],
+        "nothing read from the link p closed (zzz sent `on the closed link` there after p closed it)",
+    );
+}
+
 // ---------------------------------------------------------------- step 3
 
 #[test]
@@ -770,6 +869,99 @@ fn step4_a_hung_neighbour_stops_no_one() {
     check_msg(&live, &got, "p", "to everyone");
 }
 
+#[test]
+fn step4_at_eof_what_is_queued_goes_out_before_the_exit() {
+    step(4, "at stdin EOF, `leave` goes after everything queued, and the peer lets it all go out before it exits: a neighbour that reads late still gets every line, then `leave`");
+    let (mut p, mut good) = p_and_good();
+    let context = p.context();
+    let slow = SilentPeer::connect(p.addr(), "slow", "127.0.0.1:9", &context);
+    expect_joined(&mut p, &["slow"], "a neighbour that reads nothing for now");
+    // 300 lines of 4,000 bytes (1.2 MB): more than the kernel's buffers
+    // hold for slow, so most of them wait in p's queue for it.
+    const LINES: usize = 300;
+    let filler = "e".repeat(3994);
+    let line = |i: usize| format!("{i:05} {filler}");
+    let typed: String = (0..LINES).map(|i| line(i) + "\n").collect();
+    p.type_bytes(typed.into_bytes());
+    p.end_stdin();
+    // good gets every line, then p's `leave`: p has read its EOF.
+    let got = msgs_until(&mut good, &line(LINES - 1), "p's lines, as they are typed");
+    if got.len() != LINES {
+        good.failure(format!("{} of p's {LINES} lines came", got.len()))
+            .raise();
+    }
+    let _ = good.expect_type("leave", "p's `leave`, once its stdin ended");
+    // Only now does slow read: what p queued for it must still come.
+    let mut slow = slow.start_reading("harness peer slow", context);
+    let mut i = 0;
+    while i < LINES {
+        let what = format!(
+            "line {i} of p's {LINES}, queued for slow before p's stdin ended: let every queue go \
+             out (a bounded wait) before exiting"
+        );
+        let got = slow.expect_frame(&what, true);
+        if got["type"] != "msg" {
+            continue;
+        }
+        if got["text"] != line(i).as_str() {
+            slow.failure(format!("line {i} of p's {LINES} lines is wrong or missing"))
+                .raise();
+        }
+        i += 1;
+    }
+    let got = slow.expect_type("leave", "p's `leave`, after every line queued before it");
+    if got != leave("p") {
+        slow.failure("wrong `leave` frame")
+            .got_vs_expected(
+                got.to_string().as_bytes(),
+                leave("p").to_string().as_bytes(),
+            )
+            .raise();
+    }
+    let status = p.process().expect_exit(
+        "stdin ended: it lets its queues go out and exits",
+        Duration::from_secs(4),
+    );
+    if status.code() != Some(0) {
+        let why = format!("exit {status}: a peer whose stdin ended exits 0");
+        p.process().fail(why);
+    }
+}
+
+#[test]
+fn step4_a_leave_relayed_for_a_neighbour_still_connected_is_ignored() {
+    step(4, "a `leave` relayed by another neighbour, for a name whose own connection is still open, is ignored; that name's own `leave` is not");
+    let mut p = peer("p", &[]);
+    let mut h1 = p.connect("h1", "127.0.0.1:9");
+    let mut h2 = p.connect("h2", "127.0.0.1:9");
+    expect_joined(&mut p, &["h1", "h2"], "two harness peers");
+    // h1 relays a `leave` for h2, whose own connection to p is open, then
+    // says something: p prints it once it has handled the `leave`.
+    h1.send(&leave("h2"));
+    h1.send(&msg("h1/1", "h1", "after my relay"));
+    let lines = p.lines_until(
+        "[h1] after my relay",
+        "h1's message, after its relayed `leave`",
+        WAIT,
+    );
+    expect_lines(
+        &mut p,
+        &lines,
+        &["[h1] after my relay".into()],
+        "no `* h2 left`: h2's own connection is open, so a `leave` for h2 relayed by h1 is ignored",
+    );
+    let got = h2.expect_type("msg", "h1's message, forwarded to h2, still p's neighbour");
+    check_msg(&h2, &got, "h1", "after my relay");
+    // h2's own `leave`, on its own connection (which it keeps open).
+    h2.send(&leave("h2"));
+    let lines = p.lines_until(
+        "* h2 left",
+        "h2's own `leave`, on its own connection, is obeyed at once",
+        WAIT,
+    );
+    expect_lines(&mut p, &lines, &["* h2 left".into()], "h2 left, once");
+}
+
 // ---------------------------------------------------------------- step 5
 
 /// Starts p with a good harness neighbour; returns both.
@@ -898,6 +1090,42 @@ fn step5_a_length_of_4_gib_is_never_trusted() {
 #[test]
 fn step5_a_silent_neighbour_is_dropped_and_stalls_no_one() {
     step(5, "a neighbour that never reads is dropped once its queue stays full, and never stalls the others");
+    // 4,000 lines of 4,000 bytes: the two bounds (1,000 frames, 4 MiB) come
+    // at about the same line.
+    typed_past_a_silent_neighbour(4000, 4000, "its queue filled up");
+}
+
+#[test]
+fn step5_a_queue_is_full_at_1000_frames() {
+    step(5, "a neighbour's queue holds at most 1,000 frames: 1,000 short frames fill it, long before 4 MiB");
+    // 20,000 lines of 100 bytes, 3 MB in all: the silent neighbour's queue
+    // is full at its 1,000th frame (about 150 KB), never at 4 MiB.
+    typed_past_a_silent_neighbour(
+        20_000,
+        100,
+        "1,000 frames of about 150 bytes were queued for it: a queue holds at most 1,000 frames",
+    );
+}
+
+#[test]
+fn step5_a_queue_is_full_at_4_mib() {
+    step(5, "a neighbour's queue holds at most 4 MiB: 70 frames of 60,000 bytes fill it, long before 1,000 frames");
+    // 200 lines of 60,000 bytes, 12 MB in all: 4 MiB is about 70 of them.
+    typed_past_a_silent_neighbour(
+        200,
+        60_000,
+        "4 MiB of 60,000-byte frames were queued for it: a queue holds at most 4 MiB (count \
+         the bytes of the frames in it, added when one is queued, taken off when one is sent)",
+    );
+}
+
+/// Starts p with a live neighbour and a silent one (it never reads), types
+/// `count` lines of `width` bytes and a last one, and expects: live gets
+/// every line with no pause of 5 s, the silent one is dropped (`* silent
+/// left`, a `leave` on its behalf, its connection closed). `filled` says
+/// why its queue must have been full.
+#[track_caller]
+fn typed_past_a_silent_neighbour(count: usize, width: usize, filled: &str) {
     let (mut p, mut live) = p_and_good();
     let context = p.context();
     let silent = SilentPeer::connect(p.addr(), "silent", "127.0.0.1:9", &context);
@@ -909,9 +1137,8 @@ fn step5_a_silent_neighbour_is_dropped_and_stalls_no_one() {
     // Deliveries may pause while the silent one's queue is full (2 s at most
     // before it is dropped), never for 5 s.
     live.set_patience(Duration::from_secs(5));
-    const LINES: usize = 4000;
-    let filler = "z".repeat(4000);
-    let typed: String = (0..LINES).map(|i| format!("{i:05} {filler}\n")).collect();
+    let filler = "z".repeat(width - 6);
+    let typed: String = (0..count).map(|i| format!("{i:05} {filler}\n")).collect();
     p.type_bytes(typed.into_bytes());
     p.say("last line");
     let mut left = false;
@@ -925,24 +1152,26 @@ fn step5_a_silent_neighbour_is_dropped_and_stalls_no_one() {
         if got["type"] != "msg" {
             continue;
         }
-        let expected = if i == LINES {
+        let expected = if i == count {
             "last line".to_string()
         } else {
             format!("{i:05} {filler}")
         };
         if got["text"] != expected.as_str() {
-            live.failure(format!("line {i} of p's {LINES} lines is wrong or missing"))
+            live.failure(format!("line {i} of p's {count} lines is wrong or missing"))
                 .raise();
         }
         i += 1;
-        if i > LINES {
+        if i > count {
             break;
         }
     }
+    // Live got the last line, so p typed on past the full queue: silent was
+    // dropped by then (2 s after its queue filled), and says so at once.
     let lines = p.lines_until(
         "* silent left",
-        "a neighbour stuck for 2 s is dropped, which counts as leaving",
-        WAIT,
+        &format!("{filled}; a neighbour whose queue stays full for 2 s is dropped, which counts as leaving"),
+        Duration::from_secs(4),
     );
     expect_lines(&mut p, &lines, &["* silent left".into()], "silent dropped");
     if !left {
@@ -955,5 +1184,104 @@ fn step5_a_silent_neighbour_is_dropped_and_stalls_no_one() {
         p.process().fail(
             "the silent neighbour's connection was never closed: drop a stuck neighbour".into(),
         );
+    }
+}
+
+#[test]
+fn step5_a_neighbour_that_pauses_is_waited_for_not_dropped() {
+    step(5, "sending waits while a queue is full (at most 4 MiB): a neighbour that stops reading for a moment, again and again, is not dropped, and its queue never holds more");
+    let (mut p, mut good) = p_and_good();
+    let context = p.context();
+    let mut slow = SilentPeer::connect(p.addr(), "slow", "127.0.0.1:9", &context)
+        .start_reading("harness peer slow", context);
+    expect_joined(&mut p, &["slow"], "a neighbour that pauses between reads");
+    let before = peak_rss_mib(p.process());
+    // 400 lines of 60,000 bytes (24 MB): 4 MiB is about 70 of them.
+    const LINES: usize = 400;
+    let filler = "s".repeat(60_000 - 6);
+    let line = |i: usize| format!("{i:05} {filler}");
+    let typed: String = (0..LINES).map(|i| line(i) + "\n").collect();
+    p.type_bytes(typed.into_bytes());
+    let why = "slow pauses only until its queue is full, far less than the 2 s that make a \
+               neighbour stuck: p must wait for it, not drop it";
+    let mut next = 0;
+    // Four times: slow reads nothing until its queue is full (p then waits
+    // for it, and good stops getting lines), then reads 24 lines (1.4 MB,
+    // more than the kernel holds for it, so the writer takes frames from the
+    // queue), which makes room for about as much more in p's queue for it.
+    for _ in 0..4 {
+        until_p_waits(&mut good, Duration::from_millis(1500));
+        slow_reads(&mut slow, &mut next, 24, &line, why);
+    }
+    // good reads on, on a thread of its own, so that its queue never fills.
+    good.set_patience(WAIT);
+    thread::spawn(move || while let Got::Frame(_) = good.read_frame() {});
+    let rest = LINES - next;
+    slow_reads(&mut slow, &mut next, rest, &line, why);
+    slow.send(&msg("slow/1", "slow", "caught up"));
+    let lines = p.lines_until(
+        "[slow] caught up",
+        "slow's message, once it caught up",
+        WAIT,
+    );
+    expect_lines(
+        &mut p,
+        &lines,
+        &["[slow] caught up".into()],
+        "no `* slow left`: its queue was full for a moment, and a neighbour is dropped only after 2 s",
+    );
+    expect_peak_growth_under(
+        p.process(),
+        before,
+        9.0,
+        "24 MB was typed at it while one of its neighbours paused four times, then caught up",
+        "A queue holds at most 4 MiB: count the bytes of its frames (add a frame's length when it is \
+         queued, take it off when it is sent), and make sending wait while the count is at the bound.",
+    );
+}
+
+/// Reads `good` until no line comes for 200 ms (p waits for a full queue,
+/// not good's) or `at_most` has gone by; fails if p closes it.
+#[track_caller]
+fn until_p_waits(good: &mut FrameConn, at_most: Duration) {
+    good.set_patience(Duration::from_millis(200));
+    let started = Instant::now();
+    while started.elapsed() < at_most {
+        match good.read_frame() {
+            Got::Frame(_) => {}
+            Got::NoResponse(_) => return,
+            Got::Bad(why) => good
+                .failure(format!("p's lines, while slow paused: got {why}"))
+                .raise(),
+            Got::Closed(_) => good
+                .failure(
+                    "p closed good's connection while its lines came: good reads them all, so its \
+                     queue is full only for moments, which p must wait out (up to 2 s), never drop",
+                )
+                .raise(),
+        }
+    }
+}
+
+/// The next `count` of p's lines, from line `next` on, as `line` makes them.
+#[track_caller]
+fn slow_reads(
+    slow: &mut FrameConn,
+    next: &mut usize,
+    count: usize,
+    line: &dyn Fn(usize) -> String,
+    why: &str,
+) {
+    let last = *next + count;
+    while *next < last {
+        let got = slow.expect_frame(&format!("p's line {next}: {why}"), true);
+        if got["type"] != "msg" {
+            continue;
+        }
+        if got["text"] != line(*next).as_str() {
+            slow.failure(format!("p's line {next} is wrong or missing"))
+                .raise();
+        }
+        *next += 1;
     }
 }

@@ -452,6 +452,39 @@ fn step2_coordinator_prints_the_exact_result() {
 }
 
 #[test]
+fn step2_without_worker_it_starts_the_pi_worker_in_its_own_directory() {
+    step(2, "`--worker` names the worker program; without it, the coordinator starts the `pi-worker` in its own directory");
+    // A copy of the coordinator, in a directory whose `pi-worker` is the
+    // harness's: so the workers it starts say whether it found them there.
+    let workers = ScriptedWorkers::start(&[Role::Good]);
+    let run = Client::new(workers.beside(&program!("pi-coordinator")))
+        .args(["--workers", "2", "--samples", "20000", "--chunk", "1000"])
+        .deadline(RUN)
+        .run();
+    let started = workers.records().len();
+    if started != 2 {
+        run.failure(format!(
+            "run without --worker from {}, it must start the pi-worker next to it there, twice \
+             (--workers 2); {started} of them started (does it look for `pi-worker` in its own \
+             directory, `std::env::current_exe()`'s parent, rather than on the PATH or in the \
+             current directory?)",
+            workers.dir().display()
+        ))
+        .with("note", workers.by_hand_note())
+        .raise();
+    }
+    expect_summary_with(
+        &workers,
+        &run,
+        2,
+        20_000,
+        1_000,
+        1,
+        "with the default --worker",
+    );
+}
+
+#[test]
 fn step2_coordinator_checks_its_arguments() {
     step(
         2,

@@ -6,7 +6,8 @@
 //!   accepted it on a [`Listener`]), with a deadline on every read and write
 //!   and a transcript of frames for the failure report;
 //! - [`ChatPeer`]: the program under test with a stdin the test types into;
-//! - [`SilentPeer`]: a neighbour that says `hello` and then never reads;
+//! - [`SilentPeer`]: a neighbour that says `hello` and then never reads (or
+//!   reads only once the test lets it: a neighbour that paused);
 //! - [`kill`]: SIGKILL, for "a peer that crashes".
 
 use std::io::{ErrorKind, Read, Write};
@@ -498,7 +499,7 @@ impl ChatPeer {
                 );
             }
             let line = {
-                let what = format!("`{last}` ({why}) on {}'s stdout", self.name);
+                let what = format!("`{last}` from {} ({why})", self.name);
                 self.server.process().expect_stdout_line(&what, left)
             };
             lines.push(line.clone());
@@ -572,6 +573,19 @@ impl SilentPeer {
             }
         }
         SilentPeer { socket }
+    }
+
+    /// Sends `value` as one frame, returning the error rather than failing
+    /// (the program may rightly have closed this connection).
+    pub fn try_send(&self, value: &Value) -> std::io::Result<()> {
+        let mut stream: TcpStream = self.socket.try_clone()?.into();
+        stream.write_all(&frame(value.to_string().as_bytes()))
+    }
+
+    /// From now on it reads: a neighbour that paused, and catches up. What
+    /// the program sent it while it paused comes first (its `hello` too).
+    pub fn start_reading(self, label: &str, context: Context) -> FrameConn {
+        FrameConn::wrap(self.socket.into(), label, context)
     }
 
     /// Whether the program has closed this connection (read without

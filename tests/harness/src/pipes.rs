@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use crate::piped::{proc_state, reap_if_ours, wchans};
 use crate::sandbox::{self, hand_over, scratch_dir, ScratchDir};
-use crate::Process;
+use crate::{Process, Program};
 
 /// The variable that makes the test binary a scripted worker.
 pub const RECORDER_VAR: &str = "IPC_KIT_PIPES_RECORDER";
@@ -271,6 +271,16 @@ impl ScriptedWorkers {
     /// The `--worker` to give the coordinator.
     pub fn path(&self) -> String {
         self.script.to_string_lossy().into_owned()
+    }
+
+    /// A copy of `coordinator` in these workers' directory, where they are
+    /// also called `pi-worker`: run without `--worker`, it must start them
+    /// (the default is the `pi-worker` in the coordinator's own directory).
+    pub fn beside(&self, coordinator: &Program) -> Program {
+        let worker = self.dir.path().join("pi-worker");
+        fs::copy(&self.script, &worker).expect("copy the scripted worker as pi-worker");
+        hand_over(&worker);
+        coordinator.copied_into(self.dir.path())
     }
 
     /// What the workers reported so far.

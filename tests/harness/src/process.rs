@@ -16,7 +16,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
@@ -89,6 +89,27 @@ impl Program {
     /// get it from the submission.
     pub fn path(&self) -> PathBuf {
         self.path_or_fail(&self.path_text())
+    }
+
+    /// The same program, copied into `dir` under its own file name, to run
+    /// from there: for a test of what a program finds next to itself (the
+    /// coordinator's default worker). The copy is the sandbox user's.
+    pub fn copied_into(&self, dir: &Path) -> Program {
+        let path = self.path();
+        let copy = dir.join(path.file_name().unwrap_or(self.name.as_ref()));
+        if let Err(err) = std::fs::copy(&path, &copy) {
+            panic!(
+                "harness: could not copy {} to {}: {err}",
+                path.display(),
+                copy.display()
+            );
+        }
+        sandbox::hand_over(&copy);
+        Program {
+            name: self.name.clone(),
+            path: Some(copy),
+            overridden: self.overridden,
+        }
     }
 
     /// The variable that replaces this program: `IPC_KIT_BIN_LATENCY_SERVER`.
@@ -454,6 +475,35 @@ impl Process {
                     )),
                     None => self.fail(format!("it closed its stdout before printing {what}")),
                 },
+            }
+        }
+    }
+
+    /// Every line it has still to print, until it closes its stdout (it
+    /// exits): what a test reads once the program is done, to check that
+    /// nothing came that should not. Fails the test if stdout is still open
+    /// after `patience` (`what` says why it should end).
+    pub fn rest_of_stdout(&mut self, what: &str, patience: Duration) -> Vec<String> {
+        let deadline = Instant::now() + patience;
+        let mut lines = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout.next(left.min(Duration::from_millis(50))) {
+                Next::Line(line) => {
+                    let text = String::from_utf8_lossy(&line);
+                    lines.push(text.trim_end_matches(['\n', '\r']).to_string());
+                }
+                Next::Closed => return lines,
+                Next::Flooded => self.fail(flood_verdict()),
+                Next::Overrun(dropped) => self.fail(format!(
+                    "it printed lines faster than the test read them: {dropped} unread lines \
+                     were dropped"
+                )),
+                Next::Nothing if left.is_zero() => self.fail(format!(
+                    "its stdout was still open after {:.1} s: {what}",
+                    patience.as_secs_f64()
+                )),
+                Next::Nothing => {}
             }
         }
     }
