@@ -12,7 +12,7 @@ use std::time::Instant;
 use super::build;
 use super::durations;
 use super::faults::{self, Check};
-use super::pool::{in_pool, run_tests, WHOLE_SUITE};
+use super::pool::{in_pool, run_tests};
 use super::processes::leftovers;
 use super::readme;
 use super::text::{describe, print_tail, report_of};
@@ -142,7 +142,7 @@ pub fn verify(
             .map(|(job, name)| last_time.get(name).copied().unwrap_or(job.first_guess()))
             .collect();
         let timed = in_pool(&jobs, &expected, |job| match job {
-            Job::Solution(binary) => run_tests(binary, &cwd, &[], &WHOLE_SUITE),
+            Job::Solution(binary) => run_tests(binary, &cwd, &[], &[]),
             Job::Fault(check) => faults::run(&context, check, &cwd),
         });
         durations::save(

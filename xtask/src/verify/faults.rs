@@ -11,7 +11,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::pool::{run_tests, WHOLE_SUITE};
+use super::pool::run_tests;
 use super::text::{nearest, print_tail, report_of};
 use super::Tally;
 use crate::cargo::{Outcome, TestRun};
@@ -281,8 +281,7 @@ pub fn run(context: &Context, check: &Check, cwd: &Path) -> Result<TestRun, Stri
         }
         Expect::Accepted { prefixes } => {
             // libtest's filters match anywhere in a name: keep the prefixed.
-            let mut filters: Vec<&str> = prefixes.iter().map(String::as_str).collect();
-            filters.extend(WHOLE_SUITE);
+            let filters: Vec<&str> = prefixes.iter().map(String::as_str).collect();
             let mut all = TestRun::default();
             for target in &context.exercise.tests {
                 let binary = context

@@ -14,13 +14,6 @@ use crate::cargo::{self, TestRun};
 /// three and 8.0 s with five, 06-calculator 13.4 s and 10.0 s.
 const POOL: usize = 8;
 
-/// libtest's arguments for a whole suite (the solution's, or a program's that
-/// must pass): four tests at a time rather than one per core. Most of a test
-/// is waiting too (for the 2 s after which a group-chat neighbour is stuck):
-/// 08-group-chat's suite took 8.1 s alone on 2 cores with two at a time, 5.3 s
-/// with four.
-pub const WHOLE_SUITE: [&str; 2] = ["--test-threads", "4"];
-
 /// Runs `work` on every job, [`POOL`] at a time, and returns the results in
 /// the jobs' order, each with how long it took. The jobs start in the order
 /// of `expected` (the seconds each is expected to take), the longest first:
