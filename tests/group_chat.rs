@@ -131,6 +131,30 @@ fn check_msg(conn: &FrameConn, frame: &Value, from: &str, text: &str) {
     }
 }
 
+/// The next frame other than `peers` must be `{"type":"leave","name":NAME}`.
+#[track_caller]
+fn expect_leave(conn: &mut FrameConn, name: &str, what: &str) {
+    let got = conn.expect_type("leave", what);
+    if got != leave(name) {
+        conn.failure("wrong `leave` frame")
+            .got_vs_expected(
+                got.to_string().as_bytes(),
+                leave(name).to_string().as_bytes(),
+            )
+            .raise();
+    }
+}
+
+/// `peer`, whose stdin has ended, must exit 0 within 4 s.
+#[track_caller]
+fn expect_exit_0(peer: &mut ChatPeer, what: &str) {
+    let status = peer.process().expect_exit(what, Duration::from_secs(4));
+    if status.code() != Some(0) {
+        let why = format!("exit {status}: a peer whose stdin ended exits 0");
+        peer.process().fail(why);
+    }
+}
+
 // ---------------------------------------------------------------- step 1
 
 #[test]
@@ -770,24 +794,9 @@ fn step4_ctrl_d_says_leave_and_the_others_print_left_once() {
     let mut h = peers[0].connect("h", "127.0.0.1:9");
     expect_joined(&mut peers[0], &["h"], "a harness peer");
     peers[0].end_stdin();
-    let got = h.expect_type("leave", "a's `leave`, sent before it exits");
-    if got != leave("a") {
-        h.failure("wrong `leave` frame")
-            .got_vs_expected(
-                got.to_string().as_bytes(),
-                leave("a").to_string().as_bytes(),
-            )
-            .raise();
-    }
+    expect_leave(&mut h, "a", "a's `leave`, sent before it exits");
     h.expect_closed("a exits after its `leave`");
-    let status = peers[0].process().expect_exit(
-        "stdin ended: it says leave and exits",
-        Duration::from_secs(4),
-    );
-    if status.code() != Some(0) {
-        let why = format!("exit {status}: a peer whose stdin ended exits 0");
-        peers[0].process().fail(why);
-    }
+    expect_exit_0(&mut peers[0], "stdin ended: it says leave and exits");
     for p in &mut peers[1..] {
         let lines = p.lines_until("* a left", "a said leave", WAIT);
         expect_lines(p, &lines, &["* a left".into()], "a left, announced once");
@@ -905,39 +914,15 @@ fn step4_at_eof_what_is_queued_goes_out_before_the_exit() {
     let _ = good.expect_type("leave", "p's `leave`, once its stdin ended");
     // Only now does slow read: what p queued for it must still come.
     let mut slow = slow.start_reading("harness peer slow", context);
-    let mut i = 0;
-    while i < LINES {
-        let what = format!(
-            "line {i} of p's {LINES}, queued for slow before p's stdin ended: let every queue go \
-             out (a bounded wait) before exiting"
-        );
-        let got = slow.expect_frame(&what, true);
-        if got["type"] != "msg" {
-            continue;
-        }
-        if got["text"] != line(i).as_str() {
-            slow.failure(format!("line {i} of p's {LINES} lines is wrong or missing"))
-                .raise();
-        }
-        i += 1;
-    }
-    let got = slow.expect_type("leave", "p's `leave`, after every line queued before it");
-    if got != leave("p") {
-        slow.failure("wrong `leave` frame")
-            .got_vs_expected(
-                got.to_string().as_bytes(),
-                leave("p").to_string().as_bytes(),
-            )
-            .raise();
-    }
-    let status = p.process().expect_exit(
-        "stdin ended: it lets its queues go out and exits",
-        Duration::from_secs(4),
+    let why = "queued for slow before p's stdin ended: let every queue go out (a bounded wait) \
+               before exiting";
+    msgs_in_order(&mut slow, &mut 0, LINES, &line, why);
+    expect_leave(
+        &mut slow,
+        "p",
+        "p's `leave`, after every line queued before it",
     );
-    if status.code() != Some(0) {
-        let why = format!("exit {status}: a peer whose stdin ended exits 0");
-        p.process().fail(why);
-    }
+    expect_exit_0(&mut p, "stdin ended: it lets its queues go out and exits");
 }
 
 #[test]
@@ -1244,13 +1229,13 @@ fn step5_a_neighbour_that_pauses_is_waited_for_not_dropped() {
     // queue), which makes room for about as much more in p's queue for it.
     for _ in 0..4 {
         until_p_waits(&mut good, Duration::from_millis(1500));
-        slow_reads(&mut slow, &mut next, 24, &line, why);
+        msgs_in_order(&mut slow, &mut next, 24, &line, why);
     }
     // good reads on, on a thread of its own, so that its queue never fills.
     good.set_patience(WAIT);
     thread::spawn(move || while let Got::Frame(_) = good.read_frame() {});
     let rest = LINES - next;
-    slow_reads(&mut slow, &mut next, rest, &line, why);
+    msgs_in_order(&mut slow, &mut next, rest, &line, why);
     slow.send(&msg("slow/1", "slow", "caught up"));
     let lines = p.lines_until(
         "[slow] caught up",
@@ -1296,10 +1281,12 @@ fn until_p_waits(good: &mut FrameConn, at_most: Duration) {
     }
 }
 
-/// The next `count` of p's lines, from line `next` on, as `line` makes them.
+/// The next `count` of p's typed lines on `conn`, from line `next` on, as
+/// `line` makes them (frames other than `msg` passed over); `why` says why
+/// they must come.
 #[track_caller]
-fn slow_reads(
-    slow: &mut FrameConn,
+fn msgs_in_order(
+    conn: &mut FrameConn,
     next: &mut usize,
     count: usize,
     line: &dyn Fn(usize) -> String,
@@ -1307,12 +1294,12 @@ fn slow_reads(
 ) {
     let last = *next + count;
     while *next < last {
-        let got = slow.expect_frame(&format!("p's line {next}: {why}"), true);
+        let got = conn.expect_frame(&format!("p's line {next}: {why}"), true);
         if got["type"] != "msg" {
             continue;
         }
         if got["text"] != line(*next).as_str() {
-            slow.failure(format!("p's line {next} is wrong or missing"))
+            conn.failure(format!("p's line {next} is wrong or missing"))
                 .raise();
         }
         *next += 1;
