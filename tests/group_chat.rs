@@ -896,23 +896,20 @@ fn step4_at_eof_what_is_queued_goes_out_before_the_exit() {
     let context = p.context();
     let slow = SilentPeer::connect(p.addr(), "slow", "127.0.0.1:9", &context);
     expect_joined(&mut p, &["slow"], "a neighbour that reads nothing for now");
-    // 300 lines of 4,000 bytes (1.2 MB), which wait for slow in p's queue or
-    // in the kernel's send buffer (it took up to 3 MB on the kit's machine):
-    // either way p must not exit before they have gone out.
-    const LINES: usize = 300;
+    // 2,000 lines of 4,000 bytes (8 MB): more than the kernel holds for slow
+    // (about 3 MB on the kit's machine) and a full queue (1,000 frames, or
+    // 4 MiB) together, so that when p reads its EOF, lines still wait in its
+    // own queue, which only p can send: a peer that exits then loses them.
+    const LINES: usize = 2000;
     let filler = "e".repeat(3994);
     let line = |i: usize| format!("{i:05} {filler}");
     let typed: String = (0..LINES).map(|i| line(i) + "\n").collect();
     p.type_bytes(typed.into_bytes());
     p.end_stdin();
-    // good gets every line, then p's `leave`: p has read its EOF.
-    let got = msgs_until(&mut good, &line(LINES - 1), "p's lines, as they are typed");
-    if got.len() != LINES {
-        good.failure(format!("{} of p's {LINES} lines came", got.len()))
-            .raise();
-    }
-    let _ = good.expect_type("leave", "p's `leave`, once its stdin ended");
-    // Only now does slow read: what p queued for it must still come.
+    // good reads until p waits for slow's full queue (or 1.5 s have gone by,
+    // for a peer that queues without a bound); only then does slow read.
+    let mut from_good = 0;
+    until_p_waits(&mut good, Duration::from_millis(1500), &mut from_good);
     let mut slow = slow.start_reading("harness peer slow", context);
     let why = "queued for slow before p's stdin ended: let every queue go out (a bounded wait) \
                before exiting";
@@ -922,6 +919,16 @@ fn step4_at_eof_what_is_queued_goes_out_before_the_exit() {
         "p",
         "p's `leave`, after every line queued before it",
     );
+    // good gets the rest of the lines, then p's `leave`.
+    let rest = LINES - from_good;
+    msgs_in_order(
+        &mut good,
+        &mut from_good,
+        rest,
+        &line,
+        "p's lines, once slow read",
+    );
+    expect_leave(&mut good, "p", "p's `leave`, once its stdin ended");
     expect_exit_0(&mut p, "stdin ended: it lets its queues go out and exits");
 }
 
@@ -1228,7 +1235,7 @@ fn step5_a_neighbour_that_pauses_is_waited_for_not_dropped() {
     // more than the kernel holds for it, so the writer takes frames from the
     // queue), which makes room for about as much more in p's queue for it.
     for _ in 0..4 {
-        until_p_waits(&mut good, Duration::from_millis(1500));
+        until_p_waits(&mut good, Duration::from_millis(1500), &mut 0);
         msgs_in_order(&mut slow, &mut next, 24, &line, why);
     }
     // good reads on, on a thread of its own, so that its queue never fills.
@@ -1259,14 +1266,15 @@ fn step5_a_neighbour_that_pauses_is_waited_for_not_dropped() {
 }
 
 /// Reads `good` until no line comes for 200 ms (p waits for a full queue,
-/// not good's) or `at_most` has gone by; fails if p closes it.
+/// not good's) or `at_most` has gone by, counting in `lines` the `msg`
+/// frames it read; fails if p closes it.
 #[track_caller]
-fn until_p_waits(good: &mut FrameConn, at_most: Duration) {
+fn until_p_waits(good: &mut FrameConn, at_most: Duration, lines: &mut usize) {
     good.set_patience(Duration::from_millis(200));
     let started = Instant::now();
     while started.elapsed() < at_most {
         match good.read_frame() {
-            Got::Frame(_) => {}
+            Got::Frame(frame) => *lines += usize::from(frame["type"] == "msg"),
             Got::NoResponse(_) => return,
             Got::Bad(why) => good
                 .failure(format!("p's lines, while slow paused: got {why}"))

@@ -43,6 +43,15 @@ impl TestRun {
             .collect()
     }
 
+    /// Adds another run's tests, seconds and output to this one's.
+    pub fn merge(&mut self, other: TestRun) {
+        self.results.extend(other.results);
+        self.seconds += other.seconds;
+        self.build_failed |= other.build_failed;
+        self.output.push_str(&other.output);
+        self.elapsed += other.elapsed;
+    }
+
     pub fn outcome(&self, test: &str) -> Option<Outcome> {
         self.results
             .iter()

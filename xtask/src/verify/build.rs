@@ -21,12 +21,18 @@ pub struct Built {
     pub all_tests: Vec<PathBuf>,
 }
 
-/// `cargo build --all-targets -p …` into `target_dir`; the test binaries are
-/// those of the package whose manifest is `manifest`.
+/// The cargo profile verify builds with (the workspace's `Cargo.toml` says
+/// why), and so the directory of `target/solutions` its binaries are in.
+pub const PROFILE: &str = "verify";
+
+/// `cargo build --all-targets --profile verify -p …` into `target_dir`; the
+/// test binaries are those of the package whose manifest is `manifest`.
 pub fn build(packages: &[&str], target_dir: &Path, manifest: &Path) -> Result<Built, String> {
     let mut args = vec![
         "build",
         "--all-targets",
+        "--profile",
+        PROFILE,
         "--message-format=json-render-diagnostics",
     ];
     for package in packages {

@@ -21,10 +21,11 @@ use crate::cargo::{self, Outcome, TestRun};
 use crate::kit::{self, Exercise};
 use crate::points::{self, Points};
 
-/// One run of the pool: a test binary of the solution, or a fault's check.
+/// One run of the pool: a test binary of the solution, or a part of a
+/// fault's check.
 enum Job<'a> {
     Solution(&'a Path),
-    Fault(&'a Check),
+    Fault(&'a Check, usize),
 }
 
 impl Job<'_> {
@@ -33,7 +34,7 @@ impl Job<'_> {
     fn first_guess(&self) -> f64 {
         match self {
             Job::Solution(_) => 10.0,
-            Job::Fault(check) => check.first_guess(),
+            Job::Fault(check, _) => check.first_guess(),
         }
     }
 
@@ -41,7 +42,10 @@ impl Job<'_> {
     fn name(&self) -> String {
         match self {
             Job::Solution(binary) => format!("solution {}", binary.display()),
-            Job::Fault(check) => check.name(),
+            Job::Fault(check, 0) if check.parts() == 1 => check.name(),
+            Job::Fault(check, part) => {
+                format!("{} (part {} of {})", check.name(), part + 1, check.parts())
+            }
         }
     }
 }
@@ -132,7 +136,11 @@ pub fn verify(
             .all_tests
             .iter()
             .map(|binary| Job::Solution(binary))
-            .chain(checks.iter().map(Job::Fault))
+            .chain(
+                checks
+                    .iter()
+                    .flat_map(|check| (0..check.parts()).map(move |part| Job::Fault(check, part))),
+            )
             .collect();
         let names: Vec<String> = jobs.iter().map(Job::name).collect();
         let last_time = durations::load(&exercise.dir);
@@ -143,7 +151,7 @@ pub fn verify(
             .collect();
         let timed = in_pool(&jobs, &expected, |job| match job {
             Job::Solution(binary) => run_tests(binary, &cwd, &[], &[]),
-            Job::Fault(check) => faults::run(&context, check, &cwd),
+            Job::Fault(check, part) => faults::run(&context, check, *part, &cwd),
         });
         durations::save(
             &exercise.dir,
@@ -152,14 +160,23 @@ pub fn verify(
                 .zip(timed.iter().map(|(_, took)| *took))
                 .collect::<Vec<_>>(),
         );
-        let mut runs: Vec<_> = timed.into_iter().map(|(run, _)| run).collect();
-        let fault_runs = runs.split_off(built.all_tests.len());
+        let mut runs = timed.into_iter().map(|(run, _)| run);
         let mut on_solution = TestRun::default();
-        for run in runs {
-            let run = run?;
-            on_solution.results.extend(run.results);
-            on_solution.output.push_str(&run.output);
+        for run in runs.by_ref().take(built.all_tests.len()) {
+            on_solution.merge(run?);
         }
+        // A check's parts, in one run again.
+        let fault_runs: Vec<Result<TestRun, String>> = checks
+            .iter()
+            .map(|check| {
+                let parts: Vec<_> = runs.by_ref().take(check.parts()).collect();
+                let mut whole = TestRun::default();
+                for part in parts {
+                    whole.merge(part?);
+                }
+                Ok(whole)
+            })
+            .collect();
         let (clean, clippy_output) = clippy.join().expect("clippy's thread")?;
         let on_stub = stub.join().expect("the stub's thread")?;
         let run_time = started.elapsed() - build_time;
@@ -287,8 +304,9 @@ impl Table<'_> {
                     print_tail(report, 40);
                 }
                 println!(
-                    "         reproduce: cargo test -p {} --target-dir {} --test {target} -- {test} --exact",
+                    "         reproduce: cargo test -p {} --profile {} --target-dir {} --test {target} -- {test} --exact",
                     self.solution,
+                    build::PROFILE,
                     self.solutions_dir.display()
                 );
             }
