@@ -907,9 +907,9 @@ fn step4_at_eof_what_is_queued_goes_out_before_the_exit() {
     p.type_bytes(typed.into_bytes());
     p.end_stdin();
     // good reads until p waits for slow's full queue (or 1.5 s have gone by,
-    // for a peer that queues without a bound); only then does slow read.
-    let mut from_good = 0;
-    until_p_waits(&mut good, Duration::from_millis(1500), &mut from_good);
+    // for a peer that queues without a bound, which may even have sent good
+    // its `leave` by then); only then does slow read.
+    let (mut from_good, left) = until_p_waits(&mut good, Duration::from_millis(1500));
     let mut slow = slow.start_reading("harness peer slow", context);
     let why = "queued for slow before p's stdin ended: let every queue go out (a bounded wait) \
                before exiting";
@@ -920,6 +920,7 @@ fn step4_at_eof_what_is_queued_goes_out_before_the_exit() {
         "p's `leave`, after every line queued before it",
     );
     // good gets the rest of the lines, then p's `leave`.
+    good.set_patience(WAIT);
     let rest = LINES - from_good;
     msgs_in_order(
         &mut good,
@@ -928,7 +929,9 @@ fn step4_at_eof_what_is_queued_goes_out_before_the_exit() {
         &line,
         "p's lines, once slow read",
     );
-    expect_leave(&mut good, "p", "p's `leave`, once its stdin ended");
+    if !left {
+        expect_leave(&mut good, "p", "p's `leave`, once its stdin ended");
+    }
     expect_exit_0(&mut p, "stdin ended: it lets its queues go out and exits");
 }
 
@@ -1235,7 +1238,7 @@ fn step5_a_neighbour_that_pauses_is_waited_for_not_dropped() {
     // more than the kernel holds for it, so the writer takes frames from the
     // queue), which makes room for about as much more in p's queue for it.
     for _ in 0..4 {
-        until_p_waits(&mut good, Duration::from_millis(1500), &mut 0);
+        until_p_waits(&mut good, Duration::from_millis(1500));
         msgs_in_order(&mut slow, &mut next, 24, &line, why);
     }
     // good reads on, on a thread of its own, so that its queue never fills.
@@ -1266,16 +1269,19 @@ fn step5_a_neighbour_that_pauses_is_waited_for_not_dropped() {
 }
 
 /// Reads `good` until no line comes for 200 ms (p waits for a full queue,
-/// not good's) or `at_most` has gone by, counting in `lines` the `msg`
-/// frames it read; fails if p closes it.
+/// not good's), `at_most` has gone by, or p's `leave` came; fails if p
+/// closes it. Returns how many `msg` frames it read, and whether the
+/// `leave` came.
 #[track_caller]
-fn until_p_waits(good: &mut FrameConn, at_most: Duration, lines: &mut usize) {
+fn until_p_waits(good: &mut FrameConn, at_most: Duration) -> (usize, bool) {
     good.set_patience(Duration::from_millis(200));
     let started = Instant::now();
+    let mut lines = 0;
     while started.elapsed() < at_most {
         match good.read_frame() {
-            Got::Frame(frame) => *lines += usize::from(frame["type"] == "msg"),
-            Got::NoResponse(_) => return,
+            Got::Frame(frame) if frame == leave("p") => return (lines, true),
+            Got::Frame(frame) => lines += usize::from(frame["type"] == "msg"),
+            Got::NoResponse(_) => return (lines, false),
             Got::Bad(why) => good
                 .failure(format!("p's lines, while slow paused: got {why}"))
                 .raise(),
@@ -1287,6 +1293,7 @@ fn until_p_waits(good: &mut FrameConn, at_most: Duration, lines: &mut usize) {
                 .raise(),
         }
     }
+    (lines, false)
 }
 
 /// The next `count` of p's typed lines on `conn`, from line `next` on, as
