@@ -744,7 +744,7 @@ fn step4_kill_9_at_any_moment_loses_no_answered_change() {
     // its whole file for each change spends its time rewriting. With 60 and
     // 4 rounds, a rewrite-in-place server built at opt-level 1 passed 19 of
     // 40 loaded runs: it rewrote so fast that the kill mostly came while it
-    // waited for the next request. With 300 and 12 rounds: 0 of 40.
+    // waited for the next request. With 300 and 12 rounds: 0 of 60.
     let ballast: BTreeMap<String, String> = (0..300)
         .map(|i| {
             (
