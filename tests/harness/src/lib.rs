@@ -21,6 +21,7 @@ compile_error!(
 
 mod accept;
 pub mod address_book;
+mod busy;
 pub mod calc;
 mod capture;
 mod census;

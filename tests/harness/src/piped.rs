@@ -19,6 +19,7 @@ use std::os::fd::AsRawFd;
 use std::process::{Child, ChildStdin, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::busy::Patience;
 use crate::capture::{self, flood_verdict, Next};
 use crate::contain::{self, Contained};
 use crate::report::{escape, Context, Failure};
@@ -207,10 +208,18 @@ impl PipedProcess {
     }
 
     /// The next line on its stdout, without its `\n` (or `\r\n`); fails the
-    /// test if none comes within `patience`. `what` says what was expected.
+    /// test if none comes within `patience` (longer only while it is still
+    /// busy: [`crate::busy`]). `what` says what was expected.
     #[track_caller]
     pub fn expect_line(&mut self, what: &str, patience: Duration) -> String {
-        match self.stdout.next(patience) {
+        let mut waiting = Patience::new(patience);
+        let mut next = Next::Nothing;
+        while let (Next::Nothing, Some(wait)) =
+            (&next, waiting.next_wait(|| self.contained.family()))
+        {
+            next = self.stdout.next(wait);
+        }
+        match next {
             Next::Line(line) => self.took(&line),
             Next::Flooded => self.failure(flood_verdict()).raise(),
             Next::Overrun(dropped) => self.overrun(dropped),
@@ -228,9 +237,9 @@ impl PipedProcess {
             }
             Next::Nothing => {
                 let headline = format!(
-                    "no answer within {:.1} s: expected {what} (is the answer still in an \
+                    "no answer within {}: expected {what} (is the answer still in an \
                      output buffer? A worker flushes before it waits for more input)",
-                    patience.as_secs_f64()
+                    waiting.describe()
                 );
                 self.failure(headline).raise()
             }

@@ -23,6 +23,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::busy::Patience;
 use crate::capture::{self, flood_verdict, Next};
 use crate::contain::{self, Contained};
 use crate::report::{escape, Context, Failure};
@@ -254,6 +255,24 @@ fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
     }
 }
 
+/// Waits for `child` to exit within `waiting`'s patience, longer only while
+/// it, or what it started, is still busy ([`crate::busy`]).
+fn wait_patiently(
+    child: &mut Child,
+    contained: &Contained,
+    waiting: &mut Patience,
+) -> Option<ExitStatus> {
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        let Some(wait) = waiting.next_wait(|| contained.family()) else {
+            return child.try_wait().ok().flatten();
+        };
+        exited_within(child.id(), wait);
+    }
+}
+
 /// Waits until process `pid` has exited (any process, not only a child), for
 /// at most `patience`; true if it has. A pidfd becomes readable when its
 /// process exits, so this needs neither a signal handler nor a polling loop.
@@ -426,13 +445,16 @@ impl Process {
     }
 
     /// The next line the program prints on stdout, without its line end.
-    /// Fails the test if none comes within `patience` (`what` says what the
-    /// test was waiting for), or if the program exits first.
+    /// Fails the test if none comes within `patience` (longer only while it is
+    /// still busy, as a cold interpreter starting up is: [`crate::busy`];
+    /// `what` says what the test was waiting for), or if the program exits first.
     pub fn expect_stdout_line(&mut self, what: &str, patience: Duration) -> String {
-        let deadline = Instant::now() + patience;
+        let mut waiting = Patience::new(patience);
+        let mut wait = waiting
+            .next_wait(|| self.contained.family())
+            .unwrap_or_default();
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.stdout.next(left.min(Duration::from_millis(50))) {
+            match self.stdout.next(wait) {
                 Next::Line(line) => {
                     let text = String::from_utf8_lossy(&line);
                     return text.trim_end_matches(['\n', '\r']).to_string();
@@ -460,12 +482,13 @@ impl Process {
                             describe_status(status)
                         ));
                     }
-                    if Instant::now() >= deadline {
-                        self.fail(format!(
-                            "no {what} on stdout within {:.1} s (is it flushed? `println!` is, \
+                    match waiting.next_wait(|| self.contained.family()) {
+                        Some(next) => wait = next,
+                        None => self.fail(format!(
+                            "no {what} on stdout within {} (is it flushed? `println!` is, \
                              a `print!` without a newline is not)",
-                            patience.as_secs_f64()
-                        ));
+                            waiting.describe()
+                        )),
                     }
                 }
                 Next::Closed => match wait_until(&mut self.child, Instant::now() + PATIENCE) {
@@ -818,7 +841,8 @@ impl Client {
             signal_group(pid, libc::SIGKILL);
         });
         let stderr = capture::tail(child.stderr.take().unwrap(), CLIENT_STDERR_KEPT);
-        let status = wait_until(&mut child, started + self.deadline);
+        let mut waiting = Patience::new(self.deadline);
+        let status = wait_patiently(&mut child, &contained, &mut waiting);
         let timed_out = status.is_none();
         let elapsed = started.elapsed();
         let leftovers = if timed_out {
@@ -867,7 +891,7 @@ impl Client {
             command,
             output,
             timed_out,
-            deadline: self.deadline,
+            waited: waiting.describe(),
             elapsed,
             repro,
             leftovers,
@@ -885,7 +909,8 @@ pub struct Run {
     command: String,
     output: std::process::Output,
     timed_out: bool,
-    deadline: Duration,
+    /// How long it was waited for, as the report says it.
+    waited: String,
     elapsed: Duration,
     repro: String,
     leftovers: Vec<u32>,
@@ -938,8 +963,8 @@ impl Run {
     pub fn failure(&self, headline: impl Into<String>) -> Failure {
         let status = if self.timed_out {
             format!(
-                "did not exit within {:.1} s: the harness killed it (does it wait without a timeout?)",
-                self.deadline.as_secs_f64()
+                "did not exit within {}: the harness killed it (does it wait without a timeout?)",
+                self.waited
             )
         } else {
             describe_status(self.output.status)

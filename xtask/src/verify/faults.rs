@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::build;
-use super::pool::run_tests;
+use super::pool::{run_tests, share, PARTS};
 use super::text::{nearest, print_tail, report_of};
 use super::Tally;
 use crate::cargo::{Outcome, TestRun};
@@ -40,19 +40,14 @@ enum Expect {
     Accepted { prefixes: Vec<String> },
 }
 
-/// How many jobs of verify's pool an accepted program's run is cut into:
-/// it runs every test of the exercise, so, in one piece, it was the last
-/// job still running (group chat's Python peer: 10.7 s, where every other
-/// job took 9 s at most).
-const PARTS: usize = 2;
-
 impl Check {
     /// Its row's name in the table: the fault and what it is expected to do.
     pub fn name(&self) -> String {
         format!("{} {}", self.label, expectation(&self.expect))
     }
 
-    /// How many jobs it runs as: [`PARTS`] for a program accepted, else one.
+    /// How many jobs it runs as: [`PARTS`] for a program accepted (it runs
+    /// every test), else one.
     pub fn parts(&self) -> usize {
         match self.expect {
             Expect::Accepted { .. } => PARTS,
@@ -283,9 +278,8 @@ fn override_var(program: &str) -> String {
     format!("IPC_KIT_BIN_{}", program.to_uppercase().replace('-', "_"))
 }
 
-/// Runs the tests a check names (`part` of its [`Check::parts`]: every
-/// `parts`-th test, in the order of their names), straight from the
-/// solution's test binaries.
+/// Runs the tests a check names (for a program accepted, share `part` of
+/// them: [`share`]), straight from the solution's test binaries.
 pub fn run(context: &Context, check: &Check, part: usize, cwd: &Path) -> Result<TestRun, String> {
     let env = [check.env.clone()];
     match &check.expect {
@@ -297,17 +291,13 @@ pub fn run(context: &Context, check: &Check, part: usize, cwd: &Path) -> Result<
             run_tests(binary, cwd, &env, &[test, "--exact"])
         }
         Expect::Accepted { prefixes } => {
-            let mut named: Vec<&String> = context
+            let named: Vec<String> = context
                 .target_of
                 .keys()
                 .filter(|name| prefixes.iter().any(|p| name.starts_with(p.as_str())))
+                .cloned()
                 .collect();
-            named.sort();
-            let mine: Vec<&String> = named
-                .into_iter()
-                .skip(part)
-                .step_by(check.parts())
-                .collect();
+            let mine = share(&named, part);
             let mut all = TestRun::default();
             for target in &context.exercise.tests {
                 let binary = context
@@ -316,8 +306,8 @@ pub fn run(context: &Context, check: &Check, part: usize, cwd: &Path) -> Result<
                     .ok_or(format!("no test binary for target {target}"))?;
                 let mut args: Vec<&str> = mine
                     .iter()
-                    .filter(|name| context.target_of[name.as_str()] == *target)
-                    .map(|name| name.as_str())
+                    .filter(|name| context.target_of[**name] == *target)
+                    .copied()
                     .collect();
                 if args.is_empty() {
                     continue;

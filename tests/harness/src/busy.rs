@@ -1,0 +1,196 @@
+//! Patience that tells "still starting" from "waiting with its answer unsent".
+//!
+//! A deadline on a program's first words counts its start-up too. A Python
+//! program whose interpreter is still loading, on a machine where a build
+//! keeps both cores busy, may need more than the 3 or 4 s a test allows it,
+//! and a correct program must not fail for that. Giving everything a longer
+//! deadline would make every test of a program that keeps its answer in a
+//! buffer wait that long. So when the patience is spent, the harness asks the
+//! kernel what the program and everything it started are doing
+//! (`/proc/PID/stat` of each):
+//!
+//! - all asleep (`S`), and next to no CPU used in the last half second: it
+//!   is waiting for something, and what it owes is not coming. The test
+//!   fails now;
+//! - one running or waiting for a CPU (`R`) or reading the disk (`D`), or a
+//!   fifth of a CPU or more used over the last half second: it is still
+//!   working. The test waits on, in slices, for at most [`BUSY_GRACE`] more.
+
+use std::time::{Duration, Instant};
+
+use crate::piped::proc_state;
+
+/// The most a busy program is waited for past its patience.
+pub const BUSY_GRACE: Duration = Duration::from_secs(6);
+
+/// How long the CPU time is watched for before it counts as "idle".
+const WATCH: Duration = Duration::from_millis(500);
+
+/// The share of a CPU a program must have used over a while to count as
+/// working: a program that wakes for a timer uses far less.
+const WORKING_SHARE: f64 = 0.2;
+
+/// The longest single wait: how often the program is looked at once its
+/// patience is spent.
+const SLICE: Duration = Duration::from_millis(50);
+
+/// One wait for a program: [`Patience::next_wait`] says how long to wait
+/// next, or that the wait is over.
+pub struct Patience {
+    patience: Duration,
+    /// The most it waits past `patience` ([`BUSY_GRACE`]).
+    grace: Duration,
+    deadline: Instant,
+    /// How long it must stay idle to count as waiting (shorter only for a
+    /// patience under a second).
+    watch: Duration,
+    /// When the CPU time was last read, and what it was then.
+    sample: Option<(Instant, u64)>,
+    /// Whether the program was found busy once its patience was spent.
+    extended: bool,
+    /// Whether it was still busy when the grace ran out too.
+    busy_to_the_end: bool,
+}
+
+impl Patience {
+    /// A wait of `patience`, starting now.
+    pub fn new(patience: Duration) -> Patience {
+        Patience::with_grace(patience, BUSY_GRACE)
+    }
+
+    fn with_grace(patience: Duration, grace: Duration) -> Patience {
+        Patience {
+            patience,
+            grace,
+            deadline: Instant::now() + patience,
+            watch: WATCH.min(patience / 2),
+            sample: None,
+            extended: false,
+            busy_to_the_end: false,
+        }
+    }
+
+    /// How long to wait before asking again, or `None`: the patience is
+    /// spent and the program is idle (or gone), or the grace is spent too.
+    /// `family` lists the program's live processes (itself, and what it
+    /// started), asked for only near the deadline and past it.
+    pub fn next_wait(&mut self, family: impl FnOnce() -> Vec<u32>) -> Option<Duration> {
+        let now = Instant::now();
+        // The first sample is taken WATCH before the deadline, so that an
+        // idle program fails at its deadline, not WATCH later.
+        let watch_from = self.deadline - self.watch;
+        if now < watch_from {
+            return Some((watch_from - now).min(SLICE));
+        }
+        let states: Vec<_> = family().into_iter().filter_map(proc_state).collect();
+        if states.is_empty() {
+            // Gone: its output, if any, is on its way; the deadline stands.
+            return (now < self.deadline).then(|| (self.deadline - now).min(SLICE));
+        }
+        let cpu_ticks: u64 = states.iter().map(|state| state.cpu_ticks).sum();
+        let running = states.iter().any(|state| matches!(state.state, 'R' | 'D'));
+        let (at, ticks) = *self.sample.get_or_insert((now, cpu_ticks));
+        if now < self.deadline {
+            return Some((self.deadline - now).min(SLICE));
+        }
+        if now >= self.deadline + self.grace {
+            self.busy_to_the_end = true;
+            return None;
+        }
+        if !running && now - at >= self.watch {
+            // Asleep now: was it working over the last while, or only waking
+            // now and then (a timer, a poll)? (A process that exited takes
+            // its ticks with it: the sum may shrink.)
+            if !working(cpu_ticks.saturating_sub(ticks), now - at) {
+                return None;
+            }
+            self.sample = Some((now, cpu_ticks));
+        }
+        self.extended = true;
+        Some(SLICE)
+    }
+
+    /// What the failure report says about the wait: its patience, and the
+    /// grace if the program was busy when it ran out.
+    pub fn describe(&self) -> String {
+        let waited = format!("{:.1} s", self.patience.as_secs_f64());
+        let more = Instant::now().saturating_duration_since(self.deadline);
+        if self.busy_to_the_end {
+            format!(
+                "{waited} and {:.1} s more, for it was running all along (busy, not \
+                 waiting: a loop that never ends, or a machine too busy to run it?)",
+                more.as_secs_f64()
+            )
+        } else if self.extended {
+            format!(
+                "{waited} (and {:.1} s more while it was still running)",
+                more.as_secs_f64()
+            )
+        } else {
+            waited
+        }
+    }
+}
+
+/// Whether `ticks` of CPU time (clock ticks) over `while_` is work, not a
+/// sleeper waking now and then.
+fn working(ticks: u64, while_: Duration) -> bool {
+    // SAFETY: sysconf has no memory-safety preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    ticks as f64 / per_second >= WORKING_SHARE * while_.as_secs_f64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::{Child, Command};
+
+    /// Waits as the harness does, on nothing but the patience; returns how long.
+    fn wait_on(child: &Child, patience: &mut Patience) -> Duration {
+        let started = Instant::now();
+        while let Some(wait) = patience.next_wait(|| vec![child.id()]) {
+            // An injected delay: it stands in for the harness's wait on a pipe.
+            std::thread::sleep(wait);
+        }
+        started.elapsed()
+    }
+
+    fn spawn(script: &str) -> Child {
+        Command::new("sh").args(["-c", script]).spawn().unwrap()
+    }
+
+    #[test]
+    fn an_idle_program_gets_its_patience_and_no_more() {
+        // A program that waits (asleep) for as long as the test lets it.
+        let mut child = spawn("exec sleep 30");
+        let mut patience = Patience::with_grace(Duration::from_millis(600), Duration::from_secs(5));
+        let waited = wait_on(&child, &mut patience);
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(waited >= Duration::from_millis(600), "waited {waited:?}");
+        assert!(
+            waited < Duration::from_millis(1500),
+            "an idle program got more: {waited:?}"
+        );
+        assert_eq!(patience.describe(), "0.6 s");
+    }
+
+    #[test]
+    fn a_busy_program_gets_the_grace_and_the_report_says_so() {
+        let mut child = spawn("while :; do :; done");
+        let mut patience = Patience::with_grace(Duration::from_millis(600), Duration::from_secs(1));
+        let waited = wait_on(&child, &mut patience);
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            waited >= Duration::from_millis(1600),
+            "a busy program got no grace: {waited:?}"
+        );
+        assert!(
+            waited < Duration::from_secs(4),
+            "the grace has no end: {waited:?}"
+        );
+        let said = patience.describe();
+        assert!(said.contains("running all along"), "{said}");
+    }
+}
