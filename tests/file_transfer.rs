@@ -1107,23 +1107,28 @@ fn step8_trickling_client_does_not_delay_others() {
     let sandbox = Sandbox::new();
     let server = start_server(&sandbox);
     let other_done = Arc::new(AtomicBool::new(false));
+    // The slow upload must outlast the other client's longest wait (its 4 s,
+    // and up to 6 s more while it is still busy): a server that serves one
+    // client at a time must not finish the slow one first and then the
+    // other in time. 300 bytes at one per 50 ms is 15 s at most.
+    const SLOW: usize = 300;
     let mut slow = TcpConn::to(&server, NC);
-    slow.send(&header(b"slow.bin", 100));
+    slow.send(&header(b"slow.bin", SLOW));
     slow.send(b"s");
     let trickler = {
         let other_done = Arc::clone(&other_done);
         spawn_in_step(move || {
-            // One byte every 50 ms until the other upload is done (at most
-            // 99 bytes, 5 s), then the rest at once.
+            // One byte every 50 ms until the other upload is done, then the
+            // rest at once.
             let mut sent = 1;
-            while sent < 100 && !other_done.load(Ordering::SeqCst) {
+            while sent < SLOW && !other_done.load(Ordering::SeqCst) {
                 thread::sleep(Duration::from_millis(50)); // injected delay: trickle one byte at a time
                 slow.send(b"s");
                 sent += 1;
             }
-            slow.send(&vec![b's'; 100 - sent]);
+            slow.send(&vec![b's'; SLOW - sent]);
             slow.shutdown_write();
-            slow.expect_line("OK 100");
+            slow.expect_line(&format!("OK {SLOW}"));
         })
     };
     let contents = noise(8, MIB);
@@ -1145,7 +1150,7 @@ fn step8_trickling_client_does_not_delay_others() {
     expect_file(
         &sandbox.files(),
         "slow.bin",
-        &[b's'; 100],
+        &[b's'; SLOW],
         &by_hand(&server, NC),
     );
 }

@@ -143,29 +143,32 @@ fn working(ticks: u64, while_: Duration) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contain::{self, Contained};
     use std::process::{Child, Command};
 
     /// Waits as the harness does, on nothing but the patience; returns how long.
-    fn wait_on(child: &Child, patience: &mut Patience) -> Duration {
+    fn wait_on(contained: &Contained, patience: &mut Patience) -> Duration {
         let started = Instant::now();
-        while let Some(wait) = patience.next_wait(|| vec![child.id()]) {
+        while let Some(wait) = patience.next_wait(|| contained.family()) {
             // An injected delay: it stands in for the harness's wait on a pipe.
             std::thread::sleep(wait);
         }
         started.elapsed()
     }
 
-    fn spawn(script: &str) -> Child {
-        Command::new("sh").args(["-c", script]).spawn().unwrap()
+    /// Starts `script` contained, as the harness starts every program: a
+    /// child it did not start is swept away by the other tests.
+    fn spawn(script: &str) -> (Child, Contained) {
+        contain::spawn(Command::new("sh").args(["-c", script])).unwrap()
     }
 
     #[test]
     fn an_idle_program_gets_its_patience_and_no_more() {
         // A program that waits (asleep) for as long as the test lets it.
-        let mut child = spawn("exec sleep 30");
+        let (mut child, contained) = spawn("exec sleep 30");
         let mut patience = Patience::with_grace(Duration::from_millis(600), Duration::from_secs(5));
-        let waited = wait_on(&child, &mut patience);
-        let _ = child.kill();
+        let waited = wait_on(&contained, &mut patience);
+        contained.kill_all();
         let _ = child.wait();
         assert!(waited >= Duration::from_millis(600), "waited {waited:?}");
         assert!(
@@ -177,10 +180,10 @@ mod tests {
 
     #[test]
     fn a_busy_program_gets_the_grace_and_the_report_says_so() {
-        let mut child = spawn("while :; do :; done");
+        let (mut child, contained) = spawn("while :; do :; done");
         let mut patience = Patience::with_grace(Duration::from_millis(600), Duration::from_secs(1));
-        let waited = wait_on(&child, &mut patience);
-        let _ = child.kill();
+        let waited = wait_on(&contained, &mut patience);
+        contained.kill_all();
         let _ = child.wait();
         assert!(
             waited >= Duration::from_millis(1600),
