@@ -89,7 +89,9 @@ impl Patience {
         }
         let cpu_ticks: u64 = states.iter().map(|state| state.cpu_ticks).sum();
         let running = states.iter().any(|state| matches!(state.state, 'R' | 'D'));
-        let (at, ticks) = *self.sample.get_or_insert((now, cpu_ticks));
+        // The first sample counts from `watch_from`, though taken a little
+        // later: the while it covers is then the whole watch at the deadline.
+        let (at, ticks) = *self.sample.get_or_insert((watch_from, cpu_ticks));
         if now < self.deadline {
             return Some((self.deadline - now).min(SLICE));
         }
@@ -164,8 +166,15 @@ mod tests {
 
     #[test]
     fn an_idle_program_gets_its_patience_and_no_more() {
-        // A program that waits (asleep) for as long as the test lets it.
+        // A program that waits (asleep) for as long as the test lets it. The
+        // patience starts once it is asleep: on a loaded machine, starting
+        // up is running, and earns the grace.
         let (mut child, contained) = spawn("exec sleep 30");
+        let asleep = Instant::now() + Duration::from_secs(10);
+        while proc_state(child.id()).is_none_or(|state| state.state != 'S') {
+            assert!(Instant::now() < asleep, "sleep never went to sleep");
+            std::thread::yield_now();
+        }
         let mut patience = Patience::with_grace(Duration::from_millis(600), Duration::from_secs(5));
         let waited = wait_on(&contained, &mut patience);
         contained.kill_all();

@@ -12,7 +12,7 @@ use std::time::Instant;
 use super::build;
 use super::durations;
 use super::faults::{self, Check};
-use super::pool::{in_pool, run_tests, share, PARTS};
+use super::pool::{in_pool, run_tests};
 use super::processes::leftovers;
 use super::readme;
 use super::text::{describe, print_tail, report_of};
@@ -21,30 +21,19 @@ use crate::cargo::{self, Outcome, TestRun};
 use crate::kit::{self, Exercise};
 use crate::points::{self, Points};
 
-/// One run of the pool: a test binary of the solution (a share of its
-/// tests, if it has many), or a part of a fault's check.
+/// One run of the pool: a test binary of the solution, or a part of a
+/// fault's check.
 enum Job<'a> {
-    Solution(&'a Path, Share<'a>),
+    Solution(&'a Path),
     Fault(&'a Check, usize),
 }
-
-/// Which of a binary's tests a job runs.
-enum Share<'a> {
-    All,
-    /// The `usize`-th of [`PARTS`] shares of these tests.
-    Part(&'a [String], usize),
-}
-
-/// A binary with more tests than this is run as [`PARTS`] jobs.
-const MANY: usize = 8;
 
 impl Job<'_> {
     /// Seconds it may take, when it was never timed: a solution's whole
     /// test binary first.
     fn first_guess(&self) -> f64 {
         match self {
-            Job::Solution(_, Share::All) => 2.0,
-            Job::Solution(_, Share::Part(..)) => 10.0 / PARTS as f64,
+            Job::Solution(_) => 10.0,
             Job::Fault(check, _) => check.first_guess(),
         }
     }
@@ -52,14 +41,7 @@ impl Job<'_> {
     /// What the job is called in `target/verify-durations`.
     fn name(&self) -> String {
         match self {
-            Job::Solution(binary, Share::All) => format!("solution {}", binary.display()),
-            Job::Solution(binary, Share::Part(_, part)) => {
-                format!(
-                    "solution {} (part {} of {PARTS})",
-                    binary.display(),
-                    part + 1
-                )
-            }
+            Job::Solution(binary) => format!("solution {}", binary.display()),
             Job::Fault(check, 0) if check.parts() == 1 => check.name(),
             Job::Fault(check, part) => {
                 format!("{} (part {} of {})", check.name(), part + 1, check.parts())
@@ -150,25 +132,10 @@ pub fn verify(
         };
 
         // 4 and 5. The solution's tests and the faults' runs, side by side.
-        let listed = built
-            .all_tests
-            .iter()
-            .map(|binary| build::list(binary))
-            .collect::<Result<Vec<_>, _>>()?;
         let jobs: Vec<Job> = built
             .all_tests
             .iter()
-            .zip(&listed)
-            .flat_map(|(binary, tests)| {
-                let shares: Vec<Share> = if tests.len() > MANY {
-                    (0..PARTS).map(|part| Share::Part(tests, part)).collect()
-                } else {
-                    vec![Share::All]
-                };
-                shares
-                    .into_iter()
-                    .map(move |share| Job::Solution(binary, share))
-            })
+            .map(|binary| Job::Solution(binary))
             .chain(
                 checks
                     .iter()
@@ -183,12 +150,7 @@ pub fn verify(
             .map(|(job, name)| last_time.get(name).copied().unwrap_or(job.first_guess()))
             .collect();
         let timed = in_pool(&jobs, &expected, |job| match job {
-            Job::Solution(binary, Share::All) => run_tests(binary, &cwd, &[], &[]),
-            Job::Solution(binary, Share::Part(tests, part)) => {
-                let mut args = share(tests, *part);
-                args.push("--exact");
-                run_tests(binary, &cwd, &[], &args)
-            }
+            Job::Solution(binary) => run_tests(binary, &cwd, &[], &[]),
             Job::Fault(check, part) => faults::run(&context, check, *part, &cwd),
         });
         durations::save(
@@ -200,11 +162,7 @@ pub fn verify(
         );
         let mut runs = timed.into_iter().map(|(run, _)| run);
         let mut on_solution = TestRun::default();
-        let solution_jobs = jobs
-            .iter()
-            .filter(|job| matches!(job, Job::Solution(..)))
-            .count();
-        for run in runs.by_ref().take(solution_jobs) {
+        for run in runs.by_ref().take(built.all_tests.len()) {
             on_solution.merge(run?);
         }
         // A check's parts, in one run again.
