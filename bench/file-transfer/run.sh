@@ -14,9 +14,9 @@
 # (`sync FILE`), the fair comparison. Both use `-b 131072`, the C loop's
 # 128 KiB buffers; socat is timed a third time as a user types it, with its
 # default 8 KiB buffer. On the kit's 2-core machine the figures swing
-# from run to run (the same program by 5-8 x within one run): the C sendfile +
-# splice pair came out at 1.05-2.3 x socat -b 131072, so compare the ratios
-# of one run, and run it more than once.
+# from run to run: the same program by 5-8 x within one run before the copy's
+# memory was primed (prime_memory, below), still 2-4 x after it, so compare
+# the ratios of one run, and run it more than once.
 #
 #   bash bench/file-transfer/run.sh            # 1 GiB, best of 6
 #   SIZE_MIB=256 RUNS=1 bash bench/file-transfer/run.sh
@@ -194,9 +194,10 @@ contender() {
 for i in $(seq "$RUNS"); do
     # Each run starts with the next contender, so that none keeps the same
     # place: a figure that depends on what ran just before it shows as
-    # spread, not as a bias. (On the kit's machine C read/write, pinned, came
-    # out at 256-306 MiB/s in every place, against up to 1192 MiB/s by hand
-    # unpinned, and socat's same loop at 400-990: not understood yet.)
+    # spread, not as a bias. (Before prime_memory, the C read/write loop came
+    # out at 214-306 MiB/s in every place, against up to 1192 MiB/s by hand:
+    # its copy was written into memory the host had taken back. Primed, it
+    # reached 1143-1342 MiB/s.)
     for j in 0 1 2 3 4 5; do contender $(((i - 1 + j) % 6)); done
     echo "run $i: reference pair ${pair[-1]} MiB/s (server VmHWM ${peaks[-1]} kB), C read/write ${c_copy[-1]}, C sendfile/splice ${c_zero[-1]}, socat ${socat_plain[-1]} MiB/s, socat + fsync ${socat_sync[-1]} MiB/s, socat as it comes ${socat_default[-1]} MiB/s (load $(cut -d' ' -f1 /proc/loadavg))"
 done
