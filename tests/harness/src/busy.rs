@@ -146,14 +146,16 @@ fn working(ticks: u64, while_: Duration) -> bool {
 mod tests {
     use super::*;
     use crate::contain::{self, Contained};
+    use crate::process::exited_within;
     use std::process::{Child, Command};
 
-    /// Waits as the harness does, on nothing but the patience; returns how long.
-    fn wait_on(contained: &Contained, patience: &mut Patience) -> Duration {
+    /// Waits as `Client::run` does, for the program's exit, slice by slice
+    /// as the patience says; returns how long. (These programs never exit by
+    /// themselves: only the patience ends the wait.)
+    fn wait_on(child: &Child, contained: &Contained, patience: &mut Patience) -> Duration {
         let started = Instant::now();
         while let Some(wait) = patience.next_wait(|| contained.family()) {
-            // An injected delay: it stands in for the harness's wait on a pipe.
-            std::thread::sleep(wait);
+            exited_within(child.id(), wait);
         }
         started.elapsed()
     }
@@ -169,14 +171,14 @@ mod tests {
         // A program that waits (asleep) for as long as the test lets it. The
         // patience starts once it is asleep: on a loaded machine, starting
         // up is running, and earns the grace.
-        let (mut child, contained) = spawn("exec sleep 30");
+        let (mut child, contained) = spawn("exec sleep 30"); // the program under test: it only waits
         let asleep = Instant::now() + Duration::from_secs(10);
         while proc_state(child.id()).is_none_or(|state| state.state != 'S') {
             assert!(Instant::now() < asleep, "sleep never went to sleep");
-            std::thread::yield_now();
+            exited_within(child.id(), Duration::from_millis(5));
         }
         let mut patience = Patience::with_grace(Duration::from_millis(600), Duration::from_secs(5));
-        let waited = wait_on(&contained, &mut patience);
+        let waited = wait_on(&child, &contained, &mut patience);
         contained.kill_all();
         let _ = child.wait();
         assert!(waited >= Duration::from_millis(600), "waited {waited:?}");
@@ -191,7 +193,7 @@ mod tests {
     fn a_busy_program_gets_the_grace_and_the_report_says_so() {
         let (mut child, contained) = spawn("while :; do :; done");
         let mut patience = Patience::with_grace(Duration::from_millis(600), Duration::from_secs(1));
-        let waited = wait_on(&contained, &mut patience);
+        let waited = wait_on(&child, &contained, &mut patience);
         contained.kill_all();
         let _ = child.wait();
         assert!(

@@ -14,23 +14,6 @@ use crate::cargo::{self, TestRun};
 /// three and 8.0 s with five, 06-calculator 13.4 s and 10.0 s.
 const POOL: usize = 8;
 
-/// How many jobs a program that must pass every test is run as: in one
-/// piece, group chat's Python peer was the last job still running (10.7 s,
-/// where every other job took 6 s at most); its tests mostly wait on
-/// deadlines and peers, so four pieces share two cores well. (The
-/// solution's own suite stays one job: cut in four as well, it kept two
-/// cores so busy that a hostile fixture's 4 s wait ended past verify's 5 s
-/// limit in 2 of 9 loaded rounds.)
-pub const PARTS: usize = 4;
-
-/// The `part`-th of [`PARTS`] shares of `names`: every `PARTS`-th name, in
-/// their sorted order, so that each share gets some of every step.
-pub fn share(names: &[String], part: usize) -> Vec<&str> {
-    let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    sorted.into_iter().skip(part).step_by(PARTS).collect()
-}
-
 /// Runs `work` on every job, [`POOL`] at a time, and returns the results in
 /// the jobs' order, each with how long it took. The jobs start in the order
 /// of `expected` (the seconds each is expected to take), the longest first:
