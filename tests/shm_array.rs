@@ -523,9 +523,11 @@ fn step3_reader_started_before_the_writer() {
     );
     let name = ShmName::unique("step3-first");
     let mut reader = reader(&name, &[]);
-    thread::sleep(Duration::from_millis(300)); // injected delay: no writer yet
+    // Events, not delays: it is up and looking for the name before the
+    // block exists, and has had a look at the block while it is being sized.
+    reader.until_waiting(PATIENCE);
     let sizing = ShmBlock::create_unsized(&name);
-    thread::sleep(Duration::from_millis(300)); // injected delay: the writer is sizing the block
+    reader.until_it_looked_again(PATIENCE);
     if let Some(status) = reader.wait(Duration::ZERO) {
         failure(
             &reader,

@@ -142,6 +142,103 @@ fn working(ticks: u64, while_: Duration) -> bool {
     ticks as f64 / per_second >= WORKING_SHARE * while_.as_secs_f64()
 }
 
+/// How long a program must stay asleep, using next to no CPU, to count as
+/// waiting in [`until_waiting`].
+const SETTLE: Duration = Duration::from_millis(100);
+
+/// What every thread of a program's family is doing, summed over them.
+struct Activity {
+    /// One is on a CPU, waiting for one (`R`), or reading the disk (`D`).
+    running: bool,
+    /// How long they have been on a CPU, in ns (`schedstat`'s first field).
+    run_ns: u64,
+    /// How many times they were put on a CPU (its third): a sleeper that
+    /// wakes up adds one.
+    runs: u64,
+}
+
+/// What `family`'s threads are doing now, or `None` if none is alive.
+fn activity(family: &[u32]) -> Option<Activity> {
+    let mut summed = Activity {
+        running: false,
+        run_ns: 0,
+        runs: 0,
+    };
+    let mut alive = false;
+    for pid in family {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+            continue;
+        };
+        for task in tasks.flatten() {
+            let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+                continue;
+            };
+            let Some(state) = stat.rfind(')').and_then(|at| stat[at + 2..].chars().next()) else {
+                continue;
+            };
+            if matches!(state, 'Z' | 'X') {
+                continue;
+            }
+            alive = true;
+            summed.running |= matches!(state, 'R' | 'D');
+            let schedstat =
+                std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+            let fields: Vec<u64> = schedstat
+                .split_whitespace()
+                .filter_map(|field| field.parse().ok())
+                .collect();
+            summed.run_ns += fields.first().copied().unwrap_or(0);
+            summed.runs += fields.get(2).copied().unwrap_or(0);
+        }
+    }
+    alive.then_some(summed)
+}
+
+/// How many times `family`'s threads have been put on a CPU so far: a mark
+/// for [`until_waiting`]'s `woken_since`.
+pub fn runs(family: &[u32]) -> u64 {
+    activity(family).map_or(0, |activity| activity.runs)
+}
+
+/// Waits until the program is waiting for something: every thread of it
+/// asleep, and next to no CPU used for [`SETTLE`]; or gone. With
+/// `woken_since` (a [`runs`] mark), it must also have been put on a CPU
+/// since, which is to say it woke up and had a look. A test waits so before
+/// it changes what the program is watching, and again after: an event, where
+/// a fixed delay would count an interpreter's start-up on a busy machine.
+/// Returns whether it was waiting (or gone) within `at_most`.
+pub fn until_waiting(
+    family: impl Fn() -> Vec<u32>,
+    woken_since: Option<u64>,
+    at_most: Duration,
+) -> bool {
+    let end = Instant::now() + at_most;
+    let mut quiet_since: Option<(Instant, u64)> = None;
+    loop {
+        let now = Instant::now();
+        let Some(activity) = activity(&family()) else {
+            return true;
+        };
+        let woke = woken_since.is_none_or(|mark| activity.runs > mark);
+        if activity.running || !woke {
+            quiet_since = None;
+        } else {
+            let (at, run_ns) = *quiet_since.get_or_insert((now, activity.run_ns));
+            if now - at >= SETTLE {
+                let used = Duration::from_nanos(activity.run_ns.saturating_sub(run_ns));
+                if used.as_secs_f64() < WORKING_SHARE * (now - at).as_secs_f64() {
+                    return true;
+                }
+                quiet_since = Some((now, activity.run_ns));
+            }
+        }
+        if now >= end {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5)); // pace: a look at /proc, not a wait for readiness
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +303,35 @@ mod tests {
         );
         let said = patience.describe();
         assert!(said.contains("running all along"), "{said}");
+    }
+
+    #[test]
+    fn a_program_that_waits_is_seen_waiting_once_it_looked_again() {
+        // A poller: wakes every 20 ms to look, as a reader polling for a name.
+        let (mut child, contained) = spawn("while :; do sleep 0.02; done"); // the program under test: a poller
+        let family = || contained.family();
+        assert!(
+            until_waiting(family, None, Duration::from_secs(10)),
+            "never settled"
+        );
+        let mark = runs(&family());
+        assert!(
+            until_waiting(family, Some(mark), Duration::from_secs(10)),
+            "never woke"
+        );
+        assert!(runs(&family()) > mark);
+        contained.kill_all();
+        let _ = child.wait();
+        // A spinner never waits: the wait ends at its limit, saying so.
+        let (mut child, contained) = spawn("while :; do :; done");
+        let started = Instant::now();
+        assert!(!until_waiting(
+            || contained.family(),
+            None,
+            Duration::from_millis(500)
+        ));
+        assert!(started.elapsed() >= Duration::from_millis(500));
+        contained.kill_all();
+        let _ = child.wait();
     }
 }

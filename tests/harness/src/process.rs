@@ -444,6 +444,23 @@ impl Process {
         self.contained.leftovers()
     }
 
+    /// Waits until the program is waiting for something (every thread of it
+    /// asleep, next to no CPU used for a tenth of a second), or has exited:
+    /// it is up, and looking for what the test will change next. Returns
+    /// false if it was still busy after `at_most` (the test goes on then; it
+    /// cannot fail a program for being slow to start).
+    pub fn until_waiting(&self, at_most: Duration) -> bool {
+        crate::busy::until_waiting(|| self.contained.family(), None, at_most)
+    }
+
+    /// Waits as [`Process::until_waiting`] does, but only once the program
+    /// has woken up at least once from now: it has had a look at what the
+    /// test just changed, and gone back to waiting (or exited).
+    pub fn until_it_looked_again(&self, at_most: Duration) -> bool {
+        let mark = crate::busy::runs(&self.contained.family());
+        crate::busy::until_waiting(|| self.contained.family(), Some(mark), at_most)
+    }
+
     /// The next line the program prints on stdout, without its line end.
     /// Fails the test if none comes within `patience` (longer only while it is
     /// still busy, as a cold interpreter starting up is: [`crate::busy`];
