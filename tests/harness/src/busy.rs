@@ -6,19 +6,21 @@
 //! and a correct program must not fail for that. Giving everything a longer
 //! deadline would make every test of a program that keeps its answer in a
 //! buffer wait that long. So when the patience is spent, the harness asks the
-//! kernel what the program and everything it started are doing
-//! (`/proc/PID/stat` of each):
+//! kernel what every thread of the program and of everything it started is
+//! doing (`/proc/PID/task/TID/stat` and `schedstat`):
 //!
 //! - all asleep (`S`), and next to no CPU used in the last half second: it
 //!   is waiting for something, and what it owes is not coming. The test
 //!   fails now;
-//! - one running or waiting for a CPU (`R`) or reading the disk (`D`), or a
-//!   fifth of a CPU or more used over the last half second: it is still
-//!   working. The test waits on, in slices, for at most [`BUSY_GRACE`] more.
+//! - one running or waiting for a CPU (`R`), or waiting for the disk (`D`:
+//!   an `fsync`), or a fifth of a CPU or more used over the last half
+//!   second: it is still working. The test waits on, in slices, for at most
+//!   [`BUSY_GRACE`] more.
+//!
+//! Threads, not processes: a server's main thread sits in `accept` while the
+//! thread that owes the answer waits for the disk.
 
 use std::time::{Duration, Instant};
-
-use crate::piped::proc_state;
 
 /// The most a busy program is waited for past its patience.
 pub const BUSY_GRACE: Duration = Duration::from_secs(6);
@@ -44,7 +46,7 @@ pub struct Patience {
     /// How long it must stay idle to count as waiting (shorter only for a
     /// patience under a second).
     watch: Duration,
-    /// When the CPU time was last read, and what it was then.
+    /// When the CPU time was last read, and what it was then (ns).
     sample: Option<(Instant, u64)>,
     /// Whether the program was found busy once its patience was spent.
     extended: bool,
@@ -56,6 +58,12 @@ impl Patience {
     /// A wait of `patience`, starting now.
     pub fn new(patience: Duration) -> Patience {
         Patience::with_grace(patience, BUSY_GRACE)
+    }
+
+    /// A wait of exactly `patience`, busy or not: for a wait that expects
+    /// nothing to come, which more time could only make wrong.
+    pub fn exact(patience: Duration) -> Patience {
+        Patience::with_grace(patience, Duration::ZERO)
     }
 
     fn with_grace(patience: Duration, grace: Duration) -> Patience {
@@ -76,22 +84,22 @@ impl Patience {
     /// started), asked for only near the deadline and past it.
     pub fn next_wait(&mut self, family: impl FnOnce() -> Vec<u32>) -> Option<Duration> {
         let now = Instant::now();
+        if self.grace.is_zero() {
+            return (now < self.deadline).then(|| self.deadline - now);
+        }
         // The first sample is taken WATCH before the deadline, so that an
         // idle program fails at its deadline, not WATCH later.
         let watch_from = self.deadline - self.watch;
         if now < watch_from {
             return Some((watch_from - now).min(SLICE));
         }
-        let states: Vec<_> = family().into_iter().filter_map(proc_state).collect();
-        if states.is_empty() {
+        let Some(activity) = activity(&family()) else {
             // Gone: its output, if any, is on its way; the deadline stands.
             return (now < self.deadline).then(|| (self.deadline - now).min(SLICE));
-        }
-        let cpu_ticks: u64 = states.iter().map(|state| state.cpu_ticks).sum();
-        let running = states.iter().any(|state| matches!(state.state, 'R' | 'D'));
+        };
         // The first sample counts from `watch_from`, though taken a little
         // later: the while it covers is then the whole watch at the deadline.
-        let (at, ticks) = *self.sample.get_or_insert((watch_from, cpu_ticks));
+        let (at, run_ns) = *self.sample.get_or_insert((watch_from, activity.run_ns));
         if now < self.deadline {
             return Some((self.deadline - now).min(SLICE));
         }
@@ -99,14 +107,14 @@ impl Patience {
             self.busy_to_the_end = true;
             return None;
         }
-        if !running && now - at >= self.watch {
+        if !activity.running && now - at >= self.watch {
             // Asleep now: was it working over the last while, or only waking
             // now and then (a timer, a poll)? (A process that exited takes
-            // its ticks with it: the sum may shrink.)
-            if !working(cpu_ticks.saturating_sub(ticks), now - at) {
+            // its time with it: the sum may shrink.)
+            if !working(activity.run_ns.saturating_sub(run_ns), now - at) {
                 return None;
             }
-            self.sample = Some((now, cpu_ticks));
+            self.sample = Some((now, activity.run_ns));
         }
         self.extended = true;
         Some(SLICE)
@@ -134,12 +142,10 @@ impl Patience {
     }
 }
 
-/// Whether `ticks` of CPU time (clock ticks) over `while_` is work, not a
-/// sleeper waking now and then.
-fn working(ticks: u64, while_: Duration) -> bool {
-    // SAFETY: sysconf has no memory-safety preconditions.
-    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-    ticks as f64 / per_second >= WORKING_SHARE * while_.as_secs_f64()
+/// Whether `run_ns` of CPU time over `while_` is work, not a sleeper waking
+/// now and then.
+fn working(run_ns: u64, while_: Duration) -> bool {
+    Duration::from_nanos(run_ns).as_secs_f64() >= WORKING_SHARE * while_.as_secs_f64()
 }
 
 /// How long a program must stay asleep, using next to no CPU, to count as
@@ -225,8 +231,7 @@ pub fn until_waiting(
         } else {
             let (at, run_ns) = *quiet_since.get_or_insert((now, activity.run_ns));
             if now - at >= SETTLE {
-                let used = Duration::from_nanos(activity.run_ns.saturating_sub(run_ns));
-                if used.as_secs_f64() < WORKING_SHARE * (now - at).as_secs_f64() {
+                if !working(activity.run_ns.saturating_sub(run_ns), now - at) {
                     return true;
                 }
                 quiet_since = Some((now, activity.run_ns));
@@ -243,6 +248,7 @@ pub fn until_waiting(
 mod tests {
     use super::*;
     use crate::contain::{self, Contained};
+    use crate::piped::proc_state;
     use crate::process::exited_within;
     use std::process::{Child, Command};
 

@@ -107,6 +107,16 @@ pub(crate) fn spawn(command: &mut Command) -> std::io::Result<(Child, Contained)
     Ok((child, contained))
 }
 
+/// Runs `write` while no program can be started: for writing a program
+/// file that a test will run. A program started by another test's thread
+/// meanwhile would inherit the open file until its own `exec` (the
+/// descriptor closes on exec, not on fork), and the kernel refuses to run a
+/// file open for writing: "Text file busy". Every start takes this lock.
+pub(crate) fn without_spawning<T>(write: impl FnOnce() -> T) -> T {
+    let _live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+    write()
+}
+
 impl Contained {
     /// The live processes of this program's family, the program itself
     /// included while it runs (zombies have exited and are left out).
@@ -148,12 +158,18 @@ impl Drop for Contained {
 }
 
 /// A program's family, named for a thread that does not own the program.
+#[derive(Clone)]
 pub(crate) struct FamilyRef {
     pid: u32,
     token: String,
 }
 
 impl FamilyRef {
+    /// The program and every live process it started ([`Contained::family`]).
+    pub fn family(&self) -> Vec<u32> {
+        Table::read().family(self.pid, &self.token)
+    }
+
     /// SIGKILLs the whole family but the program itself (whose status its
     /// `Child` collects), until none is left, and reaps the orphans.
     pub fn kill_descendants(&self) {

@@ -112,6 +112,7 @@ impl PipedProcess {
             stderr: Some(std::sync::Arc::clone(&self.stderr.bytes)),
             repro: vec![self.repro.clone()],
             seen: Some(std::sync::Arc::clone(&self.contained.seen)),
+            family: Some(self.contained.family_ref()),
         }
     }
 

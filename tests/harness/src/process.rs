@@ -98,7 +98,7 @@ impl Program {
     pub fn copied_into(&self, dir: &Path) -> Program {
         let path = self.path();
         let copy = dir.join(path.file_name().unwrap_or(self.name.as_ref()));
-        if let Err(err) = std::fs::copy(&path, &copy) {
+        if let Err(err) = contain::without_spawning(|| std::fs::copy(&path, &copy)) {
             panic!(
                 "harness: could not copy {} to {}: {err}",
                 path.display(),
@@ -409,6 +409,7 @@ impl Process {
             stderr: Some(Arc::clone(&self.stderr.bytes)),
             repro: self.repro.clone(),
             seen: Some(Arc::clone(&self.contained.seen)),
+            family: Some(self.contained.family_ref()),
         }
     }
 
@@ -973,6 +974,7 @@ impl Run {
             stderr: Some(Arc::new(Mutex::new(self.output.stderr.clone()))),
             repro: vec![self.repro.clone()],
             seen: None,
+            family: None,
         }
     }
 

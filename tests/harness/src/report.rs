@@ -75,6 +75,9 @@ pub struct Context {
     /// happened (a flood on stdout, the memory ceiling, a server that exited):
     /// often the real cause behind a "no response".
     pub seen: Option<crate::contain::Seen>,
+    /// The program's family, for asking whether it is still busy when a
+    /// wait for its answer runs out ([`crate::busy`]).
+    pub(crate) family: Option<crate::contain::FamilyRef>,
 }
 
 impl Context {
@@ -311,7 +314,7 @@ mod tests {
             name: Some("server".into()),
             stderr: Some(Arc::new(Mutex::new(b"one\ntwo\n".to_vec()))),
             repro: vec!["nc -u 127.0.0.1 9".into()],
-            seen: None,
+            ..Context::default()
         };
         let report = Failure::new("no response").context(&ctx).render();
         assert!(report.contains("| two"), "{report}");

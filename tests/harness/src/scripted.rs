@@ -2,11 +2,10 @@
 
 use std::net::SocketAddr;
 use std::thread::JoinHandle;
-use std::time::Instant;
 
 use crate::accept::{Listener, Stop};
 use crate::report::Context;
-use crate::{spawn_in_step, Run, TcpConn, PATIENCE};
+use crate::{spawn_in_step, Run, TcpConn};
 
 /// A server played by the harness, to test a client: it accepts one
 /// connection and runs a script against it on a thread of its own, reacting
@@ -23,8 +22,8 @@ use crate::{spawn_in_step, Run, TcpConn, PATIENCE};
 pub struct ScriptedServer {
     addr: SocketAddr,
     give_up: Stop,
-    /// `false` when the client never connected.
-    script: JoinHandle<bool>,
+    /// `false` when the client never connected (taken by `finish`).
+    script: Option<JoinHandle<bool>>,
 }
 
 impl ScriptedServer {
@@ -48,7 +47,11 @@ impl ScriptedServer {
                 )],
                 ..Context::default()
             };
-            let Some(stream) = listener.accept(Some(Instant::now() + PATIENCE)) else {
+            // No deadline of its own: it listens until `finish`, after the
+            // client's run, which has its deadline (longer for a client still
+            // starting up, [`crate::busy`]). A listener closed at a fixed
+            // time would refuse a slow client that was on its way.
+            let Some(stream) = listener.accept(None) else {
                 return false;
             };
             let mut conn = TcpConn::from_stream(stream, context);
@@ -58,7 +61,7 @@ impl ScriptedServer {
         ScriptedServer {
             addr,
             give_up,
-            script,
+            script: Some(script),
         }
     }
 
@@ -71,9 +74,10 @@ impl ScriptedServer {
     /// failed, fails the test with both sides: what the server saw, and what
     /// the client printed.
     #[track_caller]
-    pub fn finish(self, run: &Run) {
+    pub fn finish(mut self, run: &Run) {
         self.give_up.stop();
-        match self.script.join() {
+        let script = self.script.take().expect("finish is called once");
+        match script.join() {
             Ok(true) => {}
             Ok(false) => run
                 .failure(format!(
@@ -94,5 +98,12 @@ impl ScriptedServer {
                     .raise()
             }
         }
+    }
+}
+
+impl Drop for ScriptedServer {
+    /// A test that failed before `finish` leaves no listener behind.
+    fn drop(&mut self) {
+        self.give_up.stop();
     }
 }

@@ -4,8 +4,9 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::busy::Patience;
 use crate::report::{escape, Context, Failure};
 use crate::{Server, PATIENCE};
 
@@ -52,6 +53,8 @@ pub struct TcpConn {
     context: Context,
     transcript: Vec<(&'static str, Vec<u8>)>,
     patience: Duration,
+    /// How long the last wait waited, as a report says it.
+    waited: String,
 }
 
 impl TcpConn {
@@ -77,6 +80,7 @@ impl TcpConn {
             context,
             transcript: Vec::new(),
             patience: PATIENCE,
+            waited: String::new(),
         }
     }
 
@@ -90,6 +94,7 @@ impl TcpConn {
             context,
             transcript: Vec::new(),
             patience: PATIENCE,
+            waited: String::new(),
         }
     }
 
@@ -162,7 +167,31 @@ impl TcpConn {
 
     /// Waits (at most the patience) for the next line.
     pub fn read_line(&mut self) -> Reply {
-        let deadline = Instant::now() + self.patience;
+        self.line_within(Patience::exact(self.patience))
+    }
+
+    /// Reads everything until the server closes (at most the patience).
+    pub fn read_to_close(&mut self) -> Reply {
+        self.all_within(Patience::exact(self.patience))
+    }
+
+    /// Waits (at most the patience) for exactly `n` bytes, whatever they hold
+    /// (`\n` included): for a binary reply, or one of a known length. `Err`
+    /// holds what came before the deadline ([`Reply::NoResponse`]) or the
+    /// close ([`Reply::Closed`]).
+    pub fn read_exact(&mut self, n: usize) -> Result<Vec<u8>, Reply> {
+        self.bytes_within(n, Patience::exact(self.patience))
+    }
+
+    /// The patience of a wait for something due: longer while the server is
+    /// still busy (a cold interpreter, an `fsync`), never while it waits
+    /// ([`crate::busy`]). The `read_*` methods wait exactly their patience,
+    /// for a test that expects nothing to come.
+    fn patience_for_an_answer(&self) -> Patience {
+        Patience::new(self.patience)
+    }
+
+    fn line_within(&mut self, mut patience: Patience) -> Reply {
         loop {
             if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
                 let mut line: Vec<u8> = self.buffer.drain(..=end).collect();
@@ -171,7 +200,7 @@ impl TcpConn {
                     .push(("got", [line.as_slice(), b"\n"].concat()));
                 return Reply::Line(line);
             }
-            match self.read_some(deadline) {
+            match self.read_some(&mut patience) {
                 Some(true) => {}
                 Some(false) => return Reply::Closed(self.take_partial()),
                 None => return Reply::NoResponse(self.take_partial()),
@@ -179,11 +208,9 @@ impl TcpConn {
         }
     }
 
-    /// Reads everything until the server closes (at most the patience).
-    pub fn read_to_close(&mut self) -> Reply {
-        let deadline = Instant::now() + self.patience;
+    fn all_within(&mut self, mut patience: Patience) -> Reply {
         loop {
-            match self.read_some(deadline) {
+            match self.read_some(&mut patience) {
                 Some(true) => {}
                 Some(false) => return Reply::Closed(self.take_partial()),
                 None => return Reply::NoResponse(self.take_partial()),
@@ -191,28 +218,46 @@ impl TcpConn {
         }
     }
 
-    /// Reads once into the buffer: `Some(true)` for bytes, `Some(false)` for
-    /// EOF or reset, `None` for the deadline.
-    fn read_some(&mut self, deadline: Instant) -> Option<bool> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return None;
+    fn bytes_within(&mut self, n: usize, mut patience: Patience) -> Result<Vec<u8>, Reply> {
+        while self.buffer.len() < n {
+            match self.read_some(&mut patience) {
+                Some(true) => {}
+                Some(false) => return Err(Reply::Closed(self.take_partial())),
+                None => return Err(Reply::NoResponse(self.take_partial())),
+            }
         }
-        self.stream.set_read_timeout(Some(left)).unwrap();
+        let bytes: Vec<u8> = self.buffer.drain(..n).collect();
+        self.transcript.push(("got", bytes.clone()));
+        Ok(bytes)
+    }
+
+    /// Reads once into the buffer, in slices of the patience: `Some(true)`
+    /// for bytes, `Some(false)` for EOF or reset, `None` once the patience
+    /// is spent (what it waited is then in `self.waited`).
+    fn read_some(&mut self, patience: &mut Patience) -> Option<bool> {
         let mut chunk = [0u8; 16 * 1024];
-        match self.stream.read(&mut chunk) {
-            Ok(0) => Some(false),
-            Ok(n) => {
-                self.buffer.extend_from_slice(&chunk[..n]);
-                Some(true)
+        loop {
+            let family = self.context.family.clone();
+            let Some(wait) = patience.next_wait(|| family.map_or_else(Vec::new, |f| f.family()))
+            else {
+                self.waited = patience.describe();
+                return None;
+            };
+            self.stream
+                .set_read_timeout(Some(wait.max(Duration::from_millis(1))))
+                .unwrap();
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return Some(false),
+                Ok(n) => {
+                    self.buffer.extend_from_slice(&chunk[..n]);
+                    return Some(true);
+                }
+                Err(err)
+                    if err.kind() == ErrorKind::WouldBlock
+                        || err.kind() == ErrorKind::TimedOut
+                        || err.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return Some(false),
             }
-            Err(err)
-                if err.kind() == ErrorKind::WouldBlock || err.kind() == ErrorKind::TimedOut =>
-            {
-                None
-            }
-            Err(err) if err.kind() == ErrorKind::Interrupted => Some(true),
-            Err(_) => Some(false),
         }
     }
 
@@ -252,7 +297,7 @@ impl TcpConn {
         } else {
             format!("`{expected}` ({why})")
         };
-        let got = match self.read_line() {
+        let got = match self.line_within(self.patience_for_an_answer()) {
             Reply::Line(line) => String::from_utf8_lossy(&line).into_owned(),
             other => more(self.silence(other, &waited)).raise(),
         };
@@ -288,7 +333,7 @@ impl TcpConn {
     /// silence or a closed connection.
     #[track_caller]
     pub fn expect_any_line(&mut self, what: &str) -> String {
-        match self.read_line() {
+        match self.line_within(self.patience_for_an_answer()) {
             Reply::Line(line) => String::from_utf8_lossy(&line).into_owned(),
             other => self.silence(other, what).raise(),
         }
@@ -299,8 +344,8 @@ impl TcpConn {
         match reply {
             Reply::NoResponse(partial) => self
                 .failure(format!(
-                    "no response within {:.1} s: waited for {what}",
-                    self.patience.as_secs_f64()
+                    "no response within {}: waited for {what}",
+                    self.waited
                 ))
                 .with("partial", format!("\"{}\" (no \\n yet)", escape(&partial))),
             // (`Line` is never passed here; it reads as what came before.)
@@ -316,7 +361,7 @@ impl TcpConn {
     /// within the patience, with nothing more to say.
     #[track_caller]
     pub fn expect_closed(&mut self, why: &str) {
-        match self.read_to_close() {
+        match self.all_within(self.patience_for_an_answer()) {
             Reply::Closed(rest) if rest.is_empty() => {}
             Reply::Closed(rest) => self
                 .failure(format!(
@@ -326,29 +371,11 @@ impl TcpConn {
                 .raise(),
             _ => self
                 .failure(format!(
-                    "expected the connection to close ({why}), but it stayed open {:.1} s",
-                    self.patience.as_secs_f64()
+                    "expected the connection to close ({why}), but it stayed open {}",
+                    self.waited
                 ))
                 .raise(),
         }
-    }
-
-    /// Waits (at most the patience) for exactly `n` bytes, whatever they hold
-    /// (`\n` included): for a binary reply, or one of a known length. `Err`
-    /// holds what came before the deadline ([`Reply::NoResponse`]) or the
-    /// close ([`Reply::Closed`]).
-    pub fn read_exact(&mut self, n: usize) -> Result<Vec<u8>, Reply> {
-        let deadline = Instant::now() + self.patience;
-        while self.buffer.len() < n {
-            match self.read_some(deadline) {
-                Some(true) => {}
-                Some(false) => return Err(Reply::Closed(self.take_partial())),
-                None => return Err(Reply::NoResponse(self.take_partial())),
-            }
-        }
-        let bytes: Vec<u8> = self.buffer.drain(..n).collect();
-        self.transcript.push(("got", bytes.clone()));
-        Ok(bytes)
     }
 
     /// Fails the test unless the next bytes are exactly `expected`; `why`
@@ -356,7 +383,7 @@ impl TcpConn {
     #[track_caller]
     pub fn expect_bytes(&mut self, expected: &[u8], why: &str) {
         let what = format!("{} bytes ({why})", expected.len());
-        match self.read_exact(expected.len()) {
+        match self.bytes_within(expected.len(), self.patience_for_an_answer()) {
             Ok(got) if got == expected => {}
             Ok(got) => self
                 .failure(format!("wrong reply: {why}"))
