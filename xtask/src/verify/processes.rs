@@ -30,12 +30,17 @@ pub fn mark_this_run() {
 /// line). A program that clears its environment escapes this last check;
 /// the harness has contained it already (docs/containment.md).
 pub fn leftovers(tally: &mut Tally, what: &str) {
+    leftovers_marked(tally, what, std::env::var(MARK).ok().as_deref());
+}
+
+/// [`leftovers`], for the programs marked `token` (all, for `None`).
+fn leftovers_marked(tally: &mut Tally, what: &str, token: Option<&str>) {
     let target = kit::target_dir();
     let faults = kit::root().join("tests/faults");
     let me = std::process::id();
-    let mark = match std::env::var(MARK) {
-        Ok(token) => format!("{MARK}={token}").into_bytes(),
-        Err(_) => Vec::new(),
+    let mark = match token {
+        Some(token) => format!("{MARK}={token}").into_bytes(),
+        None => Vec::new(),
     };
     let mut found = Vec::new();
     for (pid, exe, args) in processes() {
@@ -109,20 +114,37 @@ mod tests {
 
     #[test]
     fn only_what_this_run_started_is_reported_and_killed() {
-        mark_this_run();
+        // A mark of this test's own, given to one program only: with the
+        // process-wide mark, every program the other tests of this binary
+        // start meanwhile would be this run's too, and be killed.
+        let token = format!("test-{}", std::process::id());
         let program = idle_program();
         let spawn = |marked: bool| {
             let mut command = Command::new(&program);
-            if !marked {
-                command.env_remove(MARK);
+            command.env_remove(MARK);
+            if marked {
+                command.env(MARK, &token);
             }
-            command.stdin(Stdio::piped()).spawn().unwrap()
+            command.stdin(Stdio::piped());
+            // The copy may be held open for a moment by a program another
+            // test forked while it was written (the descriptor closes on
+            // exec): "Text file busy", until that one has exec'd.
+            for _ in 0..100 {
+                match command.spawn() {
+                    Err(err) if err.raw_os_error() == Some(libc::ETXTBSY) => {
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                        // pace: a retry, not a wait for readiness
+                    }
+                    spawned => return spawned.unwrap(),
+                }
+            }
+            panic!("{} stayed busy for 1 s", program.display())
         };
         let mut ours = spawn(true);
         let mut someone_elses = spawn(false);
 
         let mut tally = Tally::default();
-        leftovers(&mut tally, "this test");
+        leftovers_marked(&mut tally, "this test", Some(&token));
         assert_eq!(tally.failed, 1, "exactly the marked program is a leftover");
         // Killed: it ends although its stdin is still open.
         let status = ours.wait().unwrap();
