@@ -206,8 +206,11 @@ pub fn runs(family: &[u32]) -> u64 {
     activity(family).map_or(0, |activity| activity.runs)
 }
 
-/// Waits until the program is waiting for something: every thread of it
-/// asleep, and next to no CPU used for [`SETTLE`]; or gone. With
+/// Waits until the program is waiting for something: over [`SETTLE`], found
+/// asleep at least half the times it was looked at, and next to no CPU used;
+/// or gone. (One look is not enough: on a busy machine, a poller that woke
+/// is often found waiting for a CPU, while a program still starting up is
+/// found running, or waiting for a CPU or the disk, nearly every time.) With
 /// `woken_since` (a [`runs`] mark), it must also have been put on a CPU
 /// since, which is to say it woke up and had a look. A test waits so before
 /// it changes what the program is watching, and again after: an event, where
@@ -218,23 +221,38 @@ pub fn until_waiting(
     woken_since: Option<u64>,
     at_most: Duration,
 ) -> bool {
+    /// One while of looks: since when, its CPU time then, how many looks
+    /// and how many found it running.
+    struct While {
+        at: Instant,
+        run_ns: u64,
+        looks: u32,
+        running: u32,
+    }
     let end = Instant::now() + at_most;
-    let mut quiet_since: Option<(Instant, u64)> = None;
+    let mut current: Option<While> = None;
     loop {
         let now = Instant::now();
         let Some(activity) = activity(&family()) else {
             return true;
         };
-        let woke = woken_since.is_none_or(|mark| activity.runs > mark);
-        if activity.running || !woke {
-            quiet_since = None;
+        if woken_since.is_some_and(|mark| activity.runs <= mark) {
+            current = None;
         } else {
-            let (at, run_ns) = *quiet_since.get_or_insert((now, activity.run_ns));
-            if now - at >= SETTLE {
-                if !working(activity.run_ns.saturating_sub(run_ns), now - at) {
+            let this = current.get_or_insert(While {
+                at: now,
+                run_ns: activity.run_ns,
+                looks: 0,
+                running: 0,
+            });
+            this.looks += 1;
+            this.running += u32::from(activity.running);
+            if now - this.at >= SETTLE {
+                let used = activity.run_ns.saturating_sub(this.run_ns);
+                if this.running * 2 <= this.looks && !working(used, now - this.at) {
                     return true;
                 }
-                quiet_since = Some((now, activity.run_ns));
+                current = None;
             }
         }
         if now >= end {
@@ -313,8 +331,10 @@ mod tests {
 
     #[test]
     fn a_program_that_waits_is_seen_waiting_once_it_looked_again() {
-        // A poller: wakes every 20 ms to look, as a reader polling for a name.
-        let (mut child, contained) = spawn("while :; do sleep 0.02; done"); // the program under test: a poller
+        // A poller: wakes every 20 ms to look at a file, as a reader polling
+        // for a name does (one process: a shell loop would fork a `sleep`
+        // each time, and forking is working).
+        let (mut child, contained) = spawn("exec tail -f -s 0.02 ---disable-inotify /dev/null"); // the program under test: a poller
         let family = || contained.family();
         assert!(
             until_waiting(family, None, Duration::from_secs(10)),
