@@ -237,8 +237,9 @@ impl TcpConn {
     fn read_some(&mut self, patience: &mut Patience) -> Option<bool> {
         let mut chunk = [0u8; 16 * 1024];
         loop {
-            let family = self.context.family.clone();
-            let Some(wait) = patience.next_wait(|| family.map_or_else(Vec::new, |f| f.family()))
+            let family = &self.context.family;
+            let Some(wait) =
+                patience.next_wait(|| family.as_ref().map_or_else(Vec::new, |f| f.family()))
             else {
                 self.waited = patience.describe();
                 return None;
