@@ -97,6 +97,7 @@ fn kill(pid: u32) {
 #[cfg(test)]
 mod tests {
     use std::process::{Command, Stdio};
+    use std::time::Duration;
 
     use super::*;
 
@@ -132,8 +133,7 @@ mod tests {
             for _ in 0..100 {
                 match command.spawn() {
                     Err(err) if err.raw_os_error() == Some(libc::ETXTBSY) => {
-                        std::thread::sleep(std::time::Duration::from_millis(10));
-                        // pace: a retry, not a wait for readiness
+                        std::thread::sleep(Duration::from_millis(10)); // pace: a retry
                     }
                     spawned => return spawned.unwrap(),
                 }
