@@ -92,14 +92,8 @@ pub struct Hostile {
     pub rejected_by: String,
 }
 
-/// How fast a test must reject a hostile fixture: its 4 s of patience (3 s
-/// for a client), and room for a loaded machine to start and stop the
-/// programs. With 5 s, a silent server on a loaded 2-core machine was
-/// rejected in 5.0–7.5 s in 3 of 17 rounds, all in the burst of jobs that
-/// opens 01-latency. 8 s is still less than the patience and the 6 s
-/// more a busy program may get, or a client's 10 s default: a harness that
-/// gave a silent program either would fail this.
-pub const HOSTILE_WITHIN_S: f64 = 8.0;
+/// How fast a test must reject a hostile fixture.
+pub const HOSTILE_WITHIN_S: f64 = 5.0;
 
 /// The folder of the hostile fixtures' crate.
 pub const HOSTILE_DIR: &str = "tests/faults/hostile";

@@ -411,7 +411,7 @@ license.workspace = true
 workspace = true
 
 # The hostile fixtures (bins of tests/faults/hostile) that verify runs in place
-# of each program, and the test that must reject them within 8 s.
+# of each program, and the test that must reject them within 5 s.
 [package.metadata.hostile]
 @hostile@
 [dependencies]

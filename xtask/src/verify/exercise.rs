@@ -152,8 +152,8 @@ pub fn verify(
         let timed = in_pool(&jobs, &expected, |job| match job {
             // libtest's own threads, one per core. Four tests at once (08's
             // suite: 8.2 s down to 4.8 s) made a hostile fixture's 4 s wait
-            // end past its limit (then 5 s) in 1 of 13 loaded rounds; four
-            // processes did in 2 of 9.
+            // end past its 5 s limit in 1 of 13 loaded rounds; four processes
+            // did in 2 of 9.
             Job::Solution(binary) => run_tests(binary, &cwd, &[], &[]),
             Job::Fault(check, part) => faults::run(&context, check, *part, &cwd),
         });

@@ -45,8 +45,8 @@ enum Expect {
 /// where every other job took 6 s at most); its tests mostly wait on
 /// deadlines and peers, so four pieces share two cores well. (The
 /// solution's own suite stays one job: cut in four as well, it kept two
-/// cores so busy that a hostile fixture's 4 s wait ended past verify's
-/// limit, then 5 s, in 2 of 9 loaded rounds.)
+/// cores so busy that a hostile fixture's 4 s wait ended past verify's 5 s
+/// limit in 2 of 9 loaded rounds.)
 const PARTS: usize = 4;
 
 /// The `part`-th of [`PARTS`] shares of `names`: every `PARTS`-th name, in
