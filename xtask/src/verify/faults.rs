@@ -338,11 +338,21 @@ pub fn run(context: &Context, check: &Check, part: usize, cwd: &Path) -> Result<
     }
 }
 
+/// What a loaded machine may add to a limit on how fast a test rejects a
+/// program (`within-s`, and every hostile fixture's [`kit::HOSTILE_WITHIN_S`]).
+/// A limit is the program's patience and a second: a test that waited for a
+/// long default, or a CI limit, rather than its deadline. On two cores busy
+/// with `yes` ×2 and verify's eight jobs, starting and stopping the programs
+/// took up to 3.5 s more: a 4 s wait was rejected in 5.0–7.5 s in 3 of 17
+/// rounds. The slack keeps every limit under what it guards against: a
+/// silent program given the 6 s of busy grace, a client its 10 s default.
+const LOADED_SLACK_S: f64 = 3.0;
+
 /// Whether the check holds, its verdict, and the tests whose reports to show.
 fn judge(context: &Context, check: &Check, run: &TestRun) -> (bool, String, Vec<String>) {
     match &check.expect {
         Expect::Rejected { test, within_s, .. } => {
-            let in_time = within_s.is_none_or(|limit| run.seconds <= limit);
+            let in_time = within_s.is_none_or(|limit| run.seconds <= limit + LOADED_SLACK_S);
             match run.outcome(test) {
                 Some(Outcome::Failed) if in_time => {
                     (true, format!("rejected in {:.1} s", run.seconds), vec![])
@@ -350,7 +360,8 @@ fn judge(context: &Context, check: &Check, run: &TestRun) -> (bool, String, Vec<
                 Some(Outcome::Failed) => (
                     false,
                     format!(
-                        "rejected, but in {:.1} s (must be within {} s)",
+                        "rejected, but in {:.1} s (must be within {} s, and {LOADED_SLACK_S} s \
+                         more on a loaded machine)",
                         run.seconds,
                         within_s.unwrap_or_default()
                     ),
