@@ -343,7 +343,7 @@ pub fn run(context: &Context, check: &Check, part: usize, cwd: &Path) -> Result<
 /// A limit is the program's patience and a second: a test that waited for a
 /// long default, or a CI limit, rather than its deadline. On two cores busy
 /// with `yes` ×2 and verify's eight jobs, starting and stopping the programs
-/// took up to 3.5 s more: a 4 s wait was rejected in 5.0–7.5 s in 3 of 17
+/// took up to 3.5 s more: a 4 s wait was rejected in 5.0–7.5 s in 5 of 21
 /// rounds. The slack keeps every limit under what it guards against: a
 /// silent program given the 6 s of busy grace, a client its 10 s default.
 const LOADED_SLACK_S: f64 = 3.0;
