@@ -153,7 +153,7 @@ pub fn verify(
             // Four tests at once, in one process: most of a solution's
             // tests wait (for a drop after 2 s, a deadline), so with libtest's
             // two (one per core) the suite was the longest job of 08 (8.2 s;
-            // 4.8 s with four). Loaded rounds overran a hostile fixture's 5 s
+            // 4.8 s with four). Loaded rounds overran a fault's 5 s limit
             // as often with two threads as with four (4 of 7 rounds, 1 of 14):
             // the machine, not the threads, hence the slack in `faults`.
             Job::Solution(binary) => run_tests(binary, &cwd, &[], &["--test-threads", "4"]),
