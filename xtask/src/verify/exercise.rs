@@ -154,7 +154,8 @@ pub fn verify(
             // tests wait (for a drop after 2 s, a deadline), so with libtest's
             // two (one per core) the suite was the longest job of 08 (8.2 s;
             // 4.8 s with four). Loaded rounds overran a fault's 5 s limit
-            // as often with two threads as with four (4 of 7 rounds, 1 of 14):
+            // no less often with two threads than with four (4 of 7 rounds,
+            // against 1 of 14):
             // the machine, not the threads, hence the slack in `faults`.
             Job::Solution(binary) => run_tests(binary, &cwd, &[], &["--test-threads", "4"]),
             Job::Fault(check, part) => faults::run(&context, check, *part, &cwd),
