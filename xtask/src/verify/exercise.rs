@@ -155,8 +155,8 @@ pub fn verify(
             // two (one per core) the suite was the longest job of 08 (8.2 s;
             // 4.8 s with four). Loaded rounds overran a fault's 5 s limit
             // no less often with two threads than with four (4 of 7 rounds,
-            // against 1 of 14):
-            // the machine, not the threads, hence the slack in `faults`.
+            // against 1 of 14): the machine, not the threads, hence the
+            // slack in `faults`.
             Job::Solution(binary) => run_tests(binary, &cwd, &[], &["--test-threads", "4"]),
             Job::Fault(check, part) => faults::run(&context, check, *part, &cwd),
         });
