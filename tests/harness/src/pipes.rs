@@ -618,19 +618,23 @@ pub enum Stuck {
         workers: Vec<u32>,
         seen: String,
     },
-    /// Not finished within the patience; what each process was doing.
-    TooSlow(String),
+    /// Not finished within the patience (longer while it was still busy:
+    /// [`crate::busy`]): what each process was doing, and how long it was
+    /// waited for, as a report says it.
+    TooSlow { seen: String, waited: String },
 }
 
-/// Waits for the coordinator `process` to exit, for at most `patience`,
-/// looking at its family every 300 ms: when the coordinator and at least one
+/// Waits for the coordinator `process` to exit, for at most `patience` (and
+/// up to [`crate::busy::BUSY_GRACE`] more while it is still working, as a
+/// Python coordinator on a busy machine may be), looking at its family every
+/// 300 ms: when the coordinator and at least one
 /// of its workers are both blocked in `pipe_write` (each waiting for the
 /// other to read) twice in a row with no CPU time spent in between, that is
 /// the pipe deadlock, reported at once from what the kernel shows, not from
 /// a timeout.
 pub fn finish_or_pipe_deadlock(process: &mut Process, patience: Duration) -> Result<(), Stuck> {
     let coordinator = process.pid();
-    let deadline = Instant::now() + patience;
+    let mut patience = crate::busy::Patience::new(patience);
     let mut before: Option<Sample> = None;
     loop {
         if crate::exited_within(coordinator, Duration::from_millis(300)) {
@@ -655,8 +659,11 @@ pub fn finish_or_pipe_deadlock(process: &mut Process, patience: Duration) -> Res
                 }
             }
         }
-        if Instant::now() >= deadline {
-            return Err(Stuck::TooSlow(now.describe()));
+        if patience.next_wait(|| family.clone()).is_none() {
+            return Err(Stuck::TooSlow {
+                seen: now.describe(),
+                waited: patience.describe(),
+            });
         }
         before = Some(now);
     }
