@@ -9,7 +9,6 @@
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use harness::calc::{self, CalcPeer};
@@ -108,8 +107,7 @@ fn step1_a_line_may_arrive_in_pieces() {
     let mut conn = connect(&server);
     conn.stream().set_nodelay(true).unwrap();
     for piece in ["1", "2", "3", "4"] {
-        conn.send(piece.as_bytes());
-        thread::sleep(Duration::from_millis(20)); // injected delay: trickle the line in pieces
+        conn.send_piece(piece.as_bytes());
     }
     conn.send(b"\n");
     conn.expect_line("1234");

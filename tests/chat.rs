@@ -193,12 +193,11 @@ fn step1_a_line_split_across_two_reads_is_one_message() {
     a.join_skipping_events("lobby");
     b.join_skipping_events("lobby");
     a.conn.stream().set_nodelay(true).unwrap();
-    a.conn.send(b"hel");
-    thread::sleep(Duration::from_millis(300)); // injected delay: the server reads "hel" on its own
+    a.conn.send_piece(b"hel");
     a.conn.send(b"lo there\n");
     b.expect_skipping_events(
         &format!("MSG lobby {} hello there", a.name),
-        "\"hel\" and \"lo there\\n\" came in two reads, 300 ms apart: a line ends at its \\n, not at the end of a read",
+        "\"hel\" came alone, and the server read it before \"lo there\\n\" was sent: a line ends at its \\n, not at the end of a read",
     );
 }
 

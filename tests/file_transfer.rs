@@ -279,8 +279,7 @@ fn step1_server_reads_a_header_sent_in_pieces() {
     // for the whole header sees "dat" and nothing else.
     let body = noise(1, 10_000);
     for piece in [&b"dat"[..], b"a.bin\n10", b"000\n"] {
-        send_part(&mut conn, piece);
-        thread::sleep(Duration::from_millis(150)); // injected delay: the header arrives in pieces
+        conn.send_piece(piece);
     }
     send_part(&mut conn, &body);
     conn.shutdown_write();
@@ -878,12 +877,11 @@ fn step6_trailing_data_is_refused() {
         ],
     ] {
         let mut conn = TcpConn::to(&server, NC);
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                thread::sleep(Duration::from_millis(200)); // injected delay: the server reads the first part alone
-            }
-            conn.send(part);
+        let (last, first) = parts.split_last().unwrap();
+        for part in first {
+            conn.send_piece(part);
         }
+        conn.send(last);
         conn.shutdown_write();
         conn.expect_line_why(
             "ERR trailing data",

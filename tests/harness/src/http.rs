@@ -50,6 +50,8 @@ pub struct HttpConn {
     /// What the test wants a student to consider when this exchange fails.
     hint: Option<String>,
     context: Context,
+    /// Taken just before the last send: has the server read it since?
+    mark: Option<u64>,
 }
 
 impl HttpConn {
@@ -71,6 +73,7 @@ impl HttpConn {
             how: "in one write".into(),
             hint: None,
             context,
+            mark: None,
         }
     }
 
@@ -90,6 +93,7 @@ impl HttpConn {
         if !self.sent.is_empty() && self.how == "in one write" {
             self.how = "in parts".into();
         }
+        self.mark = self.conn.mark();
         if let Err(err) = self.conn.stream().write_all(part) {
             self.sent.extend_from_slice(part);
             let answer = self.early_answer();
@@ -129,12 +133,17 @@ impl HttpConn {
         }
     }
 
-    /// Waits `pause` with the request part-sent (the test's injected delay),
-    /// failing the test if the server answers or closes meanwhile: it took
-    /// the part for the whole request.
+    /// With the request part-sent, waits until the server has read the part
+    /// (an event: [`TcpConn::until_read_since`]), then `pause` more (the
+    /// test's injected delay), failing the test if the server answers or
+    /// closes meanwhile: it took the part for the whole request.
     #[track_caller]
     pub fn expect_no_answer_during(&mut self, pause: Duration) {
-        self.how = format!("in parts: a {} ms pause after these", pause.as_millis());
+        self.how = format!(
+            "in parts: a pause after these, until the server had read them and {} ms more",
+            pause.as_millis()
+        );
+        self.conn.until_read_since(self.mark);
         self.conn.set_patience(pause);
         let reply = self.conn.read_to_close();
         self.conn.set_patience(PATIENCE);
@@ -152,8 +161,9 @@ impl HttpConn {
                 }
             };
             self.failure(format!(
-                "the server answered when only {} of the request's {} bytes had arrived, during a \
-                 {} ms pause: it took one read for the whole request",
+                "the server answered when only {} of the request's {} bytes had arrived (the rest \
+                 was held back until it had read them, and {} ms more): it took one read for the \
+                 whole request",
                 self.sent.len(),
                 self.request.len(),
                 pause.as_millis()

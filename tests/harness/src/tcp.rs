@@ -6,7 +6,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::Duration;
 
-use crate::busy::Patience;
+use crate::busy::{self, Patience};
 use crate::report::{escape, Context, Failure};
 use crate::{Server, PATIENCE};
 
@@ -120,9 +120,43 @@ impl TcpConn {
                     self.patience
                 )
             } else {
+                // What it said before it closed goes into the transcript.
+                self.all_within(Patience::exact(Duration::from_millis(500)));
                 format!("could not send: {err} (did the server close the connection?)")
             };
             self.failure(what).raise();
+        }
+    }
+
+    /// Sends one piece of a message, then waits until the server has read
+    /// it on its own ([`TcpConn::until_read_since`]).
+    #[track_caller]
+    pub fn send_piece(&mut self, piece: &[u8]) {
+        let mark = self.mark();
+        self.send(piece);
+        self.until_read_since(mark);
+    }
+
+    /// A mark to take just before a send, for [`TcpConn::until_read_since`]:
+    /// how many times the server had been put on a CPU.
+    pub(crate) fn mark(&self) -> Option<u64> {
+        let server = self.context.family.as_ref()?;
+        Some(busy::runs(&server.family()))
+    }
+
+    /// Waits until the server has read what was sent after `mark`: it woke up
+    /// since and went back to waiting ([`busy::until_waiting`]), at most the
+    /// patience. An event, not a delay: on a loaded machine a server can take
+    /// longer than any fixed pause to read, and the next piece then arrives in
+    /// the same read, hiding the very mistake the pause is there to show (a
+    /// line taken to end where a read ends). Without a program to watch (a
+    /// harness peer), it pauses 200 ms.
+    pub(crate) fn until_read_since(&self, mark: Option<u64>) {
+        match (&self.context.family, mark) {
+            (Some(server), Some(mark)) => {
+                busy::until_waiting(|| server.family(), Some(mark), self.patience);
+            }
+            _ => std::thread::sleep(Duration::from_millis(200)), // injected delay: no program to watch read
         }
     }
 
