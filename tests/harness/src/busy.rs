@@ -153,18 +153,18 @@ fn working(run_ns: u64, while_: Duration) -> bool {
 const SETTLE: Duration = Duration::from_millis(100);
 
 /// What every thread of a program's family is doing, summed over them.
-struct Activity {
+pub(crate) struct Activity {
     /// One is on a CPU, waiting for one (`R`), or reading the disk (`D`).
-    running: bool,
+    pub running: bool,
     /// How long they have been on a CPU, in ns (`schedstat`'s first field).
-    run_ns: u64,
+    pub run_ns: u64,
     /// How many times they were put on a CPU (its third): a sleeper that
     /// wakes up adds one.
-    runs: u64,
+    pub runs: u64,
 }
 
 /// What `family`'s threads are doing now, or `None` if none is alive.
-fn activity(family: &[u32]) -> Option<Activity> {
+pub(crate) fn activity(family: &[u32]) -> Option<Activity> {
     let mut summed = Activity {
         running: false,
         run_ns: 0,

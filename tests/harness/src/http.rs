@@ -50,8 +50,6 @@ pub struct HttpConn {
     /// What the test wants a student to consider when this exchange fails.
     hint: Option<String>,
     context: Context,
-    /// Taken just before the last send: has the server read it since?
-    mark: Option<u64>,
 }
 
 impl HttpConn {
@@ -73,7 +71,6 @@ impl HttpConn {
             how: "in one write".into(),
             hint: None,
             context,
-            mark: None,
         }
     }
 
@@ -93,7 +90,6 @@ impl HttpConn {
         if !self.sent.is_empty() && self.how == "in one write" {
             self.how = "in parts".into();
         }
-        self.mark = self.conn.mark();
         if let Err(err) = self.conn.stream().write_all(part) {
             self.sent.extend_from_slice(part);
             let answer = self.early_answer();
@@ -134,7 +130,7 @@ impl HttpConn {
     }
 
     /// With the request part-sent, waits until the server has read the part
-    /// (an event: [`TcpConn::until_read_since`]), then `pause` more (the
+    /// (an event: [`TcpConn::until_read`]), then `pause` more (the
     /// test's injected delay), failing the test if the server answers or
     /// closes meanwhile: it took the part for the whole request.
     #[track_caller]
@@ -143,7 +139,7 @@ impl HttpConn {
             "in parts: a pause after these, until the server had read them and {} ms more",
             pause.as_millis()
         );
-        self.conn.until_read_since(self.mark);
+        self.conn.until_read();
         self.conn.set_patience(pause);
         let reply = self.conn.read_to_close();
         self.conn.set_patience(PATIENCE);

@@ -45,6 +45,7 @@ pub mod shm;
 mod tcp;
 mod threads;
 mod udp;
+mod unread;
 
 pub use capture::{LINE_CAP, STDOUT_LIMIT};
 pub use census::{census, Census};

@@ -4,10 +4,11 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::busy::{self, Patience};
 use crate::report::{escape, Context, Failure};
+use crate::unread::unread_by_peer;
 use crate::{Server, PATIENCE};
 
 /// What came back when the harness waited for a line.
@@ -45,6 +46,11 @@ fn by_hand_line(line: &str, addr: SocketAddr) -> (String, Option<String>) {
         None => (line, None),
     }
 }
+
+/// How long bytes may lie unread, while no thread of the server is put on
+/// a CPU, before [`TcpConn::until_read`] takes it that the server is not
+/// reading this connection.
+const NOT_READING: Duration = Duration::from_millis(500);
 
 /// A harness connection to a server.
 pub struct TcpConn {
@@ -129,34 +135,46 @@ impl TcpConn {
     }
 
     /// Sends one piece of a message, then waits until the server has read
-    /// it on its own ([`TcpConn::until_read_since`]).
+    /// it on its own ([`TcpConn::until_read`]).
     #[track_caller]
     pub fn send_piece(&mut self, piece: &[u8]) {
-        let mark = self.mark();
         self.send(piece);
-        self.until_read_since(mark);
+        self.until_read();
     }
 
-    /// A mark to take just before a send, for [`TcpConn::until_read_since`]:
-    /// how many times the server had been put on a CPU.
-    pub(crate) fn mark(&self) -> Option<u64> {
-        let server = self.context.family.as_ref()?;
-        Some(busy::runs(&server.family()))
-    }
-
-    /// Waits until the server has read what was sent after `mark`: it woke up
-    /// since and went back to waiting ([`busy::until_waiting`]), at most the
-    /// patience. An event, not a delay: on a loaded machine a server can take
-    /// longer than any fixed pause to read, and the next piece then arrives in
-    /// the same read, hiding the very mistake the pause is there to show (a
-    /// line taken to end where a read ends). Without a program to watch (a
-    /// harness peer), it pauses 200 ms.
-    pub(crate) fn until_read_since(&self, mark: Option<u64>) {
-        match (&self.context.family, mark) {
-            (Some(server), Some(mark)) => {
-                busy::until_waiting(|| server.family(), Some(mark), self.patience);
+    /// Waits until the server has read everything sent so far: the kernel
+    /// holds none of it, on its way or in the server's receive queue
+    /// ([`crate::unread`]). An event, not a pause: on a loaded machine a
+    /// server can take longer than any fixed delay to read, and the next
+    /// piece then lands in the same read, hiding the very mistake the pieces
+    /// are there to show (a line taken to end where a read ends). Waits at
+    /// most the patience, and less for a server that is not reading this
+    /// connection: bytes unread while not one of its threads was put on a
+    /// CPU for [`NOT_READING`]. (A server that was woken by them is on a CPU
+    /// or waiting for one, however busy the machine.)
+    pub(crate) fn until_read(&self) {
+        let end = Instant::now() + self.patience;
+        let mut idle_since: Option<(Instant, u64)> = None;
+        loop {
+            let now = Instant::now();
+            if matches!(unread_by_peer(&self.stream), None | Some(0)) || now >= end {
+                return;
             }
-            _ => std::thread::sleep(Duration::from_millis(200)), // injected delay: no program to watch read
+            if let Some(server) = &self.context.family {
+                let Some(activity) = busy::activity(&server.family()) else {
+                    return;
+                };
+                match idle_since {
+                    _ if activity.running => idle_since = None,
+                    Some((since, runs)) if runs == activity.runs => {
+                        if now - since >= NOT_READING {
+                            return;
+                        }
+                    }
+                    _ => idle_since = Some((now, activity.runs)),
+                }
+            }
+            std::thread::sleep(Duration::from_millis(2)); // pace: a look at /proc, not a wait for readiness
         }
     }
 
