@@ -491,6 +491,48 @@ mod tests {
         assert_eq!(conn.read_exact(5), Err(Reply::Closed(b"cd".to_vec())));
     }
 
+    /// `until_read` ends once the peer has read the piece, and gives up on
+    /// a program that is not reading at all after about half a second, not
+    /// after the whole patience.
+    #[test]
+    fn until_read_waits_for_the_read_and_not_for_a_sleeper() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        // The "server" whose threads the wait watches: asleep throughout.
+        let (mut child, sleeper) = crate::contain::spawn(
+            std::process::Command::new("sh").args(["-c", "exec sleep 30"]), // the program watched: it never reads
+        )
+        .unwrap();
+        let context = Context {
+            family: Some(sleeper.family_ref()),
+            ..Context::default()
+        };
+        let mut conn = TcpConn::connect(addr, context);
+        let (mut theirs, _) = listener.accept().unwrap();
+        conn.send(b"nobody reads this");
+        let started = Instant::now();
+        conn.until_read();
+        let waited = started.elapsed();
+        assert!(
+            waited >= NOT_READING && waited < PATIENCE,
+            "gave up on a non-reader after {waited:?}"
+        );
+        // Read by the test itself: the wait ends at the read.
+        let reader = std::thread::spawn(move || {
+            let mut all = vec![0u8; 17 + 5];
+            theirs.read_exact(&mut all).unwrap();
+        });
+        conn.send(b"hello");
+        let started = Instant::now();
+        conn.until_read();
+        let waited = started.elapsed();
+        assert!(waited < NOT_READING, "waited {waited:?} for a reader");
+        assert_eq!(unread_by_peer(conn.stream()), Some(0));
+        reader.join().unwrap();
+        drop(sleeper);
+        let _ = child.wait();
+    }
+
     /// The commands a by-hand line may start with: the shell's `printf`, and
     /// the tools the exercise READMEs tell a student to install (`nc` is
     /// OpenBSD netcat, `netcat-openbsd` on Debian). Checked by name rather
