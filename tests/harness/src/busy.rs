@@ -157,7 +157,7 @@ pub(crate) struct Activity {
     /// One is on a CPU, waiting for one (`R`), or reading the disk (`D`).
     pub running: bool,
     /// How long they have been on a CPU, in ns (`schedstat`'s first field).
-    pub run_ns: u64,
+    run_ns: u64,
     /// How many times they were put on a CPU (its third): a sleeper that
     /// wakes up adds one.
     pub runs: u64,
